@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { duration } from './duration.js';
+
+const odsCode = z.string().regex(/^[A-Z0-9]{3,9}$/, 'an ODS code is 3 to 9 upper-case letters or digits');
+const mailboxId = z.string().regex(/^[A-Z0-9]{1,20}$/, 'a mailbox id is upper-case letters and digits');
+const workflowId = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a workflow id is letters, digits, _ . -');
+
+/** A secret comes from an environment variable or a file; inline values only in sample files. */
+const secret = z.union([
+  z.string().min(1),
+  z.object({ env: z.string().min(1) }).strict(),
+  z.object({ file: z.string().min(1) }).strict(),
+]);
+export type SecretSource = z.infer<typeof secret>;
+
+const organisation = z.object({
+  ods: odsCode,
+  name: z.string().min(1),
+  kind: z.enum(['trust', 'la', 'hub']),
+  phones: z.object({ office: z.string().min(1).optional(), emergency: z.string().min(1).optional() }).strict().default({}),
+}).strict();
+
+const mailbox = z.object({
+  id: mailboxId,
+  organisation: odsCode,
+  name: z.string().min(1).optional(),
+  password: secret,
+}).strict();
+
+/** `*` stands for every mailbox. */
+const mailboxList = z.array(z.union([mailboxId, z.literal('*')])).min(1);
+
+const workflow = z.object({
+  id: workflowId,
+  senders: mailboxList,
+  recipients: mailboxList,
+  reply: workflowId.optional(),
+  /** Same sender and mex-localid within this window returns the first message id. */
+  idempotencyWindow: duration.prefault(86400),
+}).strict();
+
+const tls = z.object({
+  key: z.string().min(1),
+  cert: z.string().min(1),
+  ca: z.string().min(1).optional(),
+  requireClientCert: z.boolean().default(false),
+}).strict();
+
+const configShape = z.object({
+  /** Marks a sample file: only these may carry passwords and the shared key inline. */
+  sample: z.boolean().default(false),
+  sharedKey: secret.optional(),
+  mesh: z.object({
+    authWindow: duration.prefault(7200),
+    maxRequestBytes: z.number().int().positive().default(100 * 1024 * 1024),
+    undeliveredAfter: duration.prefault('5d'),
+    deleteContentAfter: duration.prefault('30d'),
+    expirySweepEvery: duration.prefault(60),
+    tls: tls.optional(),
+  }).strict().prefault({}),
+  organisations: z.array(organisation).min(1),
+  mailboxes: z.array(mailbox).min(1),
+  workflows: z.array(workflow).min(1),
+}).strict();
+
+export const configSchema = configShape.superRefine(crossReferences);
+type RawConfig = z.output<typeof configShape>;
+
+function crossReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
+  const orgs = new Set(cfg.organisations.map((o) => o.ods));
+  const boxes = new Set(cfg.mailboxes.map((m) => m.id));
+  const flows = new Set(cfg.workflows.map((w) => w.id));
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  duplicates(cfg.organisations.map((o) => o.ods)).forEach((i) => issue(['organisations', i, 'ods'], 'duplicate ODS code'));
+  duplicates(cfg.mailboxes.map((m) => m.id)).forEach((i) => issue(['mailboxes', i, 'id'], 'duplicate mailbox id'));
+  duplicates(cfg.workflows.map((w) => w.id)).forEach((i) => issue(['workflows', i, 'id'], 'duplicate workflow id'));
+  cfg.mailboxes.forEach((m, i) => {
+    if (!orgs.has(m.organisation)) issue(['mailboxes', i, 'organisation'], `no organisation with ODS code ${m.organisation}`);
+    if (typeof m.password === 'string' && !cfg.sample) issue(['mailboxes', i, 'password'], 'inline passwords are for sample files only; use {env: VAR} or {file: path}');
+  });
+  if (typeof cfg.sharedKey === 'string' && !cfg.sample) issue(['sharedKey'], 'an inline shared key is for sample files only; use {env: VAR} or {file: path}');
+  cfg.workflows.forEach((w, i) => {
+    for (const side of ['senders', 'recipients'] as const) {
+      w[side].forEach((id, j) => {
+        if (id !== '*' && !boxes.has(id)) issue(['workflows', i, side, j], `no mailbox ${id}`);
+      });
+    }
+    if (w.reply && !flows.has(w.reply)) issue(['workflows', i, 'reply'], `no workflow ${w.reply}`);
+  });
+}
+
+function duplicates(values: string[]): number[] {
+  return values.flatMap((v, i) => (values.indexOf(v) !== i ? [i] : []));
+}
+
+export type HubConfigFile = z.output<typeof configSchema>;
+export type Organisation = HubConfigFile['organisations'][number];
+export type MailboxConfig = HubConfigFile['mailboxes'][number];
+export type WorkflowConfig = HubConfigFile['workflows'][number];
+export type MeshSettings = HubConfigFile['mesh'];

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { MeshSettings } from '../config/schema.js';
+import type { MeshContext } from '../mesh/handlers/context.js';
+import { meshPlugin } from '../mesh/http/mesh-plugin.js';
+import { healthPlugin, type HealthChecks } from './health-plugin.js';
+
+/** The hub's HTTP surface: the MESH API and health, each a plugin given its dependencies. */
+export async function buildHttpApp(mesh: MeshContext, health: HealthChecks, tls?: MeshSettings['tls']): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: mesh.maxRequestBytes,
+    requestIdHeader: false,
+    genReqId: () => `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+    ...(tls ? { https: httpsOptions(tls) } : {}),
+  });
+  await app.register(healthPlugin, health);
+  await app.register(meshPlugin, mesh);
+  return app;
+}
+
+function httpsOptions(tls: NonNullable<MeshSettings['tls']>) {
+  return {
+    key: readFileSync(tls.key),
+    cert: readFileSync(tls.cert),
+    ca: tls.ca ? readFileSync(tls.ca) : undefined,
+    requestCert: tls.requireClientCert,
+    rejectUnauthorized: tls.requireClientCert,
+  };
+}

@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'winston';
+import { Keys } from './keys.js';
+import { fromHash, type StoredMessage } from './message.js';
+import { reportIdFor } from './message-id.js';
+import { defineMailboxScripts } from './scripts.js';
+import type { Lifetimes } from './store.js';
+
+const BATCH = 500;
+
+/**
+ * Takes uncollected messages out of inboxes, sends their senders a REPORT (code 14)
+ * and deletes content past retention. Safe with several hub processes: the expire
+ * script lets one caller win per message, and report ids derive from the message.
+ */
+export class ExpirySweeper {
+  constructor(
+    private readonly redis: Redis,
+    private readonly lifetimes: Lifetimes,
+    private readonly mailboxes: () => string[],
+    private readonly log: Logger,
+    private readonly keys = new Keys(),
+  ) {
+    defineMailboxScripts(redis);
+  }
+
+  /** One pass over every mailbox; returns how many messages it expired. */
+  async sweep(now = Date.now()): Promise<number> {
+    let expired = 0;
+    for (const mailbox of this.mailboxes()) {
+      expired += await this.expireDue(mailbox, now);
+      await this.sendPendingReports(mailbox);
+      await this.purgeDue(mailbox, now);
+    }
+    return expired;
+  }
+
+  private async expireDue(mailbox: string, now: number): Promise<number> {
+    const { keys } = this;
+    const days = this.lifetimes.undeliveredAfterMs / 86_400_000;
+    const description = `Message not collected by recipient after ${Number(days.toFixed(3))} days`;
+    let expired = 0;
+    for (const id of await this.redis.zrangebyscore(keys.expiry(mailbox), '-inf', now, 'LIMIT', 0, BATCH)) {
+      const won = await this.redis.mailboxExpire(
+        keys.meta(mailbox, id), keys.inbox(mailbox), keys.expiry(mailbox), keys.reportsPending(mailbox), id, now, description,
+      );
+      if (won === 1) {
+        expired += 1;
+        this.log.info('message expired undelivered', { messageId: id, mailbox });
+      }
+    }
+    return expired;
+  }
+
+  /** Reports are written in the sender's slot, so they follow the expiry as a second, idempotent step. */
+  private async sendPendingReports(mailbox: string): Promise<void> {
+    for (const id of await this.redis.srandmember(this.keys.reportsPending(mailbox), BATCH)) {
+      const message = fromHash(await this.redis.hgetall(this.keys.meta(mailbox, id)));
+      if (message) await this.report(message);
+      await this.redis.srem(this.keys.reportsPending(mailbox), id);
+    }
+  }
+
+  private async report(undelivered: StoredMessage): Promise<void> {
+    const { keys } = this;
+    const sender = undelivered.from;
+    const id = reportIdFor(undelivered.id);
+    const now = Date.now();
+    const fields = [
+      'id', id, 'from', '', 'to', sender, 'workflowId', undelivered.workflowId, 'type', 'REPORT', 'totalChunks', '1',
+      'status', 'accepted', 'createdAt', now, 'statusAt', now, 'acceptedAt', now,
+      'statusCode', '14', 'statusEvent', 'TRANSFER', 'statusDescription', undelivered.statusDescription ?? 'Message not collected',
+      'linkedMsgId', undelivered.id, 'linkedTo', undelivered.to,
+      ...(undelivered.localId ? ['localId', undelivered.localId] : []),
+      ...(undelivered.subject ? ['subject', undelivered.subject] : []),
+    ];
+    const [, duplicate] = await this.redis.mailboxSend(
+      keys.meta(sender, id), keys.body(sender, id), keys.inbox(sender), keys.expiry(sender), keys.purge(sender), keys.noSendOnce(sender),
+      id, 1, now + this.lifetimes.undeliveredAfterMs, now + this.lifetimes.deleteContentAfterMs, 0, '', ...fields,
+    );
+    if (duplicate === 0) this.log.info('non-delivery report sent', { messageId: id, linkedMessageId: undelivered.id, mailbox: sender, workflowId: undelivered.workflowId });
+  }
+
+  private async purgeDue(mailbox: string, now: number): Promise<void> {
+    const { keys } = this;
+    for (const id of await this.redis.zrangebyscore(keys.purge(mailbox), '-inf', now, 'LIMIT', 0, BATCH)) {
+      await this.redis.mailboxPurge(keys.meta(mailbox, id), keys.body(mailbox, id), keys.inbox(mailbox), keys.expiry(mailbox), keys.purge(mailbox), id);
+    }
+  }
+}

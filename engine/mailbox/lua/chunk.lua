@@ -1,0 +1,19 @@
+-- Stores chunk n of a message being uploaded; the last chunk makes it whole and
+-- puts it in the inbox. A chunk may be sent again (a client retry) until then.
+-- KEYS: 1 meta, 2 body, 3 inbox, 4 expiry
+-- ARGV: 1 id, 2 sender, 3 n, 4 total, 5 content encoding, 6 now, 7 expires at, 8 chunk
+local m = redis.call('HMGET', KEYS[1], 'from', 'status', 'totalChunks', 'contentEncoding')
+if not m[1] or m[1] ~= ARGV[2] then return 'NOT_FOUND' end
+if m[2] ~= 'uploading' then return 'MESSAGE_COMPLETE' end
+if m[3] ~= ARGV[4] then return 'BAD_CHUNK_RANGE' end
+if (m[4] or '') ~= ARGV[5] then return 'ENCODING_CHANGED' end
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[8])
+local total = tonumber(ARGV[4])
+if redis.call('HLEN', KEYS[2]) < total then return 'PARTIAL' end
+local size = 0
+for n = 1, total do size = size + redis.call('HSTRLEN', KEYS[2], tostring(n)) end
+redis.call('HSET', KEYS[1], 'status', 'accepted', 'acceptedAt', ARGV[6], 'statusAt', ARGV[6],
+  'expiresAt', ARGV[7], 'size', size)
+redis.call('ZADD', KEYS[3], 0, ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[7], ARGV[1])
+return 'COMPLETE'

@@ -1,0 +1,37 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config/load.js';
+import { startHub } from './hub.js';
+import { createLogger } from './log.js';
+
+/** `npm start`: the hub from a configuration file (`--config` or CPIS_CONFIG). */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: 'string' } } });
+  const file = values.config ?? process.env.CPIS_CONFIG;
+  const log = createLogger('hub');
+  if (!file) fail('no configuration: give --config FILE or set CPIS_CONFIG');
+  try {
+    const config = loadConfig(file);
+    if (config.sample) log.warn('running a sample configuration: its passwords and shared key are public test values', { file });
+    const hub = await startHub({
+      config,
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      port: Number(process.env.PORT ?? 8700),
+      log,
+    });
+    const shutdown = (signal: string) => {
+      log.info('stopping', { signal });
+      hub.stop().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`cpis-exchange hub: ${message}\n`);
+  process.exit(1);
+}
+
+void main();

@@ -1,0 +1,70 @@
+import type { HubConfig } from '../config/load.js';
+import type { Organisation, WorkflowConfig } from '../config/schema.js';
+import { MeshError } from './errors.js';
+
+export interface MailboxEntry {
+  id: string;
+  name: string;
+  password: string;
+  organisation: Organisation;
+}
+
+/**
+ * Who may send and receive what: the mailboxes, organisations and workflow
+ * permissions from configuration, answered without I/O.
+ */
+export class Directory {
+  private readonly mailboxes = new Map<string, MailboxEntry>();
+  private readonly workflows = new Map<string, WorkflowConfig>();
+
+  constructor(config: Pick<HubConfig, 'organisations' | 'mailboxes' | 'workflows'>) {
+    const orgs = new Map(config.organisations.map((o) => [o.ods, o]));
+    for (const m of config.mailboxes) {
+      const organisation = orgs.get(m.organisation)!;
+      this.mailboxes.set(m.id, { id: m.id, name: m.name ?? `${organisation.name} ${m.id}`, password: m.password, organisation });
+    }
+    for (const w of config.workflows) this.workflows.set(w.id, w);
+  }
+
+  mailbox(id: string): MailboxEntry | undefined {
+    return this.mailboxes.get(id);
+  }
+
+  allMailboxes(): MailboxEntry[] {
+    return [...this.mailboxes.values()];
+  }
+
+  workflow(id: string): WorkflowConfig | undefined {
+    return this.workflows.get(id);
+  }
+
+  /** Throws the MESH error (12, 16 or 17) that forbids this send, in the order MESH checks them. */
+  checkSend(from: string, to: string, workflowId: string): { recipient: MailboxEntry; workflow: WorkflowConfig } {
+    const recipient = this.mailboxes.get(to);
+    if (!recipient) throw new MeshError('UNREGISTERED_RECIPIENT', `no mailbox ${to}`);
+    const workflow = this.workflows.get(workflowId);
+    if (!workflow || !listed(workflow.senders, from)) {
+      throw new MeshError('SENDER_NOT_ALLOWED', `${from} may not send workflow ${workflowId}`);
+    }
+    if (!listed(workflow.recipients, to)) {
+      throw new MeshError('WORKFLOW_NOT_REGISTERED', `${to} does not receive workflow ${workflowId}`);
+    }
+    return { recipient, workflow };
+  }
+
+  /** Mailboxes of the organisation with this ODS code that receive the workflow. */
+  endpointLookup(ods: string, workflowId: string): MailboxEntry[] {
+    return this.workflowSearch(workflowId).filter((m) => m.organisation.ods === ods);
+  }
+
+  /** Every mailbox that receives the workflow. */
+  workflowSearch(workflowId: string): MailboxEntry[] {
+    const workflow = this.workflows.get(workflowId);
+    if (!workflow) return [];
+    return this.allMailboxes().filter((m) => listed(workflow.recipients, m.id));
+  }
+}
+
+function listed(list: string[], id: string): boolean {
+  return list.includes('*') || list.includes(id);
+}

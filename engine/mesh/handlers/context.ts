@@ -1,0 +1,13 @@
+import type { Logger } from '../../log.js';
+import type { MailboxStore } from '../../mailbox/store.js';
+import type { Directory } from '../directory.js';
+
+/** What every MESH operation works with. */
+export interface MeshContext {
+  store: MailboxStore;
+  directory: Directory;
+  log: Logger;
+  sharedKey: string;
+  authWindowMs: number;
+  maxRequestBytes: number;
+}

@@ -1,0 +1,83 @@
+import { gunzip, gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { MailboxEntry } from '../directory.js';
+import { MeshError } from '../errors.js';
+import { parseChunkNumber } from '../chunk-range.js';
+import type { StoredMessage } from '../../mailbox/message.js';
+import { compact } from '../http/views.js';
+import type { MeshContext } from './context.js';
+
+const gunzipAsync = promisify(gunzip);
+const gzipAsync = promisify(gzip);
+
+/** Plain content at least this large is gzipped for a client that accepts it. */
+const COMPRESS_FROM_BYTES = 64 * 1024;
+
+export interface Download {
+  status: 200 | 206;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** GET or HEAD /inbox/{id}[/{n}]: a message, or one chunk of it, as its recipient sees it. */
+export async function download(
+  ctx: MeshContext, mailbox: MailboxEntry, id: string, chunkSegment: string | undefined,
+  acceptEncoding: string, headOnly = false,
+): Promise<Download> {
+  const message = await ctx.store.get(mailbox.id, id);
+  if (!message || message.status === 'uploading') throw new MeshError('NOT_FOUND', undefined, id);
+  if (message.status !== 'accepted' && message.status !== 'acknowledged') throw new MeshError('GONE', undefined, id);
+  const n = chunkSegment === undefined ? 1 : parseChunkNumber(chunkSegment);
+  if (n > message.totalChunks) throw new MeshError('NOT_FOUND', `chunk ${n} of ${message.totalChunks}`, id);
+  const headers = messageHeaders(message, n);
+  const status = n < message.totalChunks ? 206 : 200;
+  if (headOnly || message.type === 'REPORT') return { status: headOnly ? 200 : status, headers, body: Buffer.alloc(0) };
+  const stored = await ctx.store.chunk(mailbox.id, id, n);
+  if (!stored) throw new MeshError('GONE', 'content deleted', id);
+  const body = await negotiate(stored, message.contentEncoding === 'gzip', /\bgzip\b/.test(acceptEncoding), headers);
+  if (n === message.totalChunks) ctx.log.info('message downloaded', { messageId: id, mailbox: mailbox.id, workflowId: message.workflowId });
+  return { status, headers, body };
+}
+
+async function negotiate(stored: Buffer, storedGzip: boolean, acceptsGzip: boolean, headers: Record<string, string>): Promise<Buffer> {
+  if (storedGzip && acceptsGzip) return encoded(stored, headers);
+  if (storedGzip) return gunzipAsync(stored);
+  if (acceptsGzip && stored.length >= COMPRESS_FROM_BYTES) return encoded(await gzipAsync(stored), headers);
+  return stored;
+}
+
+function encoded(body: Buffer, headers: Record<string, string>): Buffer {
+  headers['content-encoding'] = 'gzip';
+  headers['mex-content-compressed'] = 'Y';
+  return body;
+}
+
+/** The mex-* headers of a download or HEAD (MESH.md "Headers"). */
+export function messageHeaders(m: StoredMessage, chunk: number): Record<string, string> {
+  const report = m.type === 'REPORT';
+  const headers: Record<string, string | undefined> = {
+    'mex-from': m.from,
+    'mex-to': report ? m.linkedTo : m.to,
+    'mex-workflowid': m.workflowId,
+    'mex-chunk-range': `${chunk}:${m.totalChunks}`,
+    'mex-total-chunks': String(m.totalChunks),
+    'mex-addresstype': 'ALL',
+    'mex-localid': m.localId,
+    'mex-partnerid': m.partnerId,
+    'mex-filename': m.fileName ?? `${m.id}.dat`,
+    'mex-subject': m.subject,
+    'mex-content-type': m.contentType,
+    'mex-content-encrypted': m.encrypted ? 'Y' : undefined,
+    'mex-version': '1.0',
+    'mex-messagetype': m.type,
+    'mex-messageid': m.id,
+    'mex-statuscode': report ? m.statusCode : '00',
+    'mex-statusevent': report ? m.statusEvent : 'TRANSFER',
+    'mex-statusdescription': report ? m.statusDescription : 'Transferred to recipient mailbox',
+    'mex-statussuccess': report ? 'ERROR' : 'SUCCESS',
+    'mex-statustimestamp': compact(m.acceptedAt ?? m.statusAt),
+    'mex-linkedmsgid': m.linkedMsgId,
+    'content-type': 'application/octet-stream',
+  };
+  return Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => Boolean(e[1])));
+}

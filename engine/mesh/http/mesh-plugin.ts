@@ -1,0 +1,117 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate } from '../auth.js';
+import type { MailboxEntry } from '../directory.js';
+import { MeshError } from '../errors.js';
+import { header } from '../headers.js';
+import type { MeshContext } from '../handlers/context.js';
+import { download } from '../handlers/download.js';
+import { handshake } from '../handlers/handshake.js';
+import { acknowledge, listInbox, type InboxQuery } from '../handlers/inbox.js';
+import { sendChunk, sendMessage } from '../handlers/send.js';
+import { track } from '../handlers/tracking.js';
+import { apiVersion } from './version.js';
+import { viewFor, type View } from './views.js';
+
+type Params = Record<string, string>;
+interface Call {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  params: Params;
+  view: View;
+  mailbox: MailboxEntry;
+}
+type Operation = (call: Call) => Promise<unknown>;
+
+/** The MESH API v2 (and v1 shapes) under /messageexchange, as a plugin given its context. */
+export async function meshPlugin(app: FastifyInstance, ctx: MeshContext): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.maxRequestBytes }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((err, req, reply) => sendError(ctx, err, req, reply));
+
+  const base = '/messageexchange';
+  const mailboxRoute = (method: 'GET' | 'POST' | 'PUT' | 'HEAD', url: string, op: Operation) =>
+    app.route({ method, url: `${base}/:mailbox${url}`, exposeHeadRoute: false, handler: call(ctx, op, true) });
+  const lookupRoute = (url: string, op: Operation) =>
+    app.route({ method: 'GET', url: `${base}${url}`, exposeHeadRoute: false, handler: call(ctx, op, false) });
+
+  const handshakeOp: Operation = async ({ req, view, mailbox }) => {
+    await handshake(ctx, mailbox, req.headers);
+    return view.handshake(mailbox.id) ?? {};
+  };
+  mailboxRoute('POST', '', handshakeOp);
+  mailboxRoute('GET', '', handshakeOp);
+  mailboxRoute('GET', '/inbox', async ({ req, view, mailbox }) => {
+    const listing = await listInbox(ctx, mailbox, req.query as InboxQuery);
+    return view.inbox(listing.ids, listing.links, listing.count);
+  });
+  mailboxRoute('GET', '/count', async ({ view, mailbox }) => view.count(await ctx.store.count(mailbox.id)));
+  const downloadOp = (headOnly: boolean): Operation => async ({ req, reply, params, mailbox }) => {
+    const result = await download(ctx, mailbox, params.id.toUpperCase(), params.chunk, header(req.headers, 'accept-encoding') ?? '', headOnly);
+    reply.code(result.status).headers(result.headers);
+    return result.body;
+  };
+  mailboxRoute('GET', '/inbox/:id', downloadOp(false));
+  mailboxRoute('HEAD', '/inbox/:id', downloadOp(true));
+  mailboxRoute('GET', '/inbox/:id/:chunk', downloadOp(false));
+  mailboxRoute('PUT', '/inbox/:id/status/acknowledged', async ({ params, view, mailbox }) => {
+    const id = params.id.toUpperCase();
+    await acknowledge(ctx, mailbox, id);
+    return view.acknowledge(id) ?? {};
+  });
+  mailboxRoute('POST', '/outbox', async ({ req, reply, view, mailbox }) => {
+    const { id } = await sendMessage(ctx, mailbox, req);
+    reply.code(202);
+    return view.send(id);
+  });
+  mailboxRoute('POST', '/outbox/:id/:chunk', async ({ req, reply, params, view, mailbox }) => {
+    const id = params.id.toUpperCase();
+    await sendChunk(ctx, mailbox, id, params.chunk, req);
+    reply.code(202);
+    return view.chunk(id, Number(params.chunk)) ?? {};
+  });
+  const trackingOp = (by: (call: Call) => { messageId?: string; localId?: string }): Operation => async (c) => {
+    const t = await track(ctx, c.mailbox, by(c));
+    return c.view.tracking(t.message, t.sender, t.recipient);
+  };
+  mailboxRoute('GET', '/outbox/tracking', trackingOp(({ req }) => ({ messageId: (req.query as Params).messageID })));
+  mailboxRoute('GET', '/outbox/tracking/:localId', trackingOp(({ params }) => ({ localId: params.localId })));
+  lookupRoute('/endpointlookup/:ods/:workflow', async ({ params, view }) =>
+    view.lookup(ctx.directory.endpointLookup(params.ods.toUpperCase(), params.workflow)));
+  lookupRoute('/workflowsearch/:workflow', async ({ params, view }) => view.lookup(ctx.directory.workflowSearch(params.workflow)));
+}
+
+function call(ctx: MeshContext, op: Operation, mailboxInPath: boolean) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const params = req.params as Params;
+    const view = viewFor(apiVersion(header(req.headers, 'accept')));
+    const mailbox = await authenticate(ctx, req.headers, mailboxInPath ? params.mailbox.toUpperCase() : undefined);
+    const result = await op({ req, reply, params, view, mailbox });
+    if (Buffer.isBuffer(result)) return reply.send(result);
+    return reply.type(view.mediaType).send(result);
+  };
+}
+
+function sendError(ctx: MeshContext, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+  const meshError = asMeshError(err);
+  if (meshError.kind === 'INTERNAL') ctx.log.error('request failed', { requestId: req.id, url: req.routeOptions.url, error: (err as Error).message });
+  let view: View;
+  try {
+    view = viewFor(apiVersion(header(req.headers, 'accept')));
+  } catch {
+    view = viewFor(1);
+  }
+  if (req.method === 'HEAD') {
+    reply.code(meshError.status).send();
+    return;
+  }
+  reply.code(meshError.status).type('application/json').send(view.error(meshError, req.id));
+}
+
+function asMeshError(err: unknown): MeshError {
+  if (err instanceof MeshError) return err;
+  const e = err as { code?: string; name?: string; statusCode?: number; message?: string };
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new MeshError('TOO_LARGE');
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new MeshError('BAD_REQUEST', e.message);
+  if (e.code === 'ECONNREFUSED' || e.name === 'MaxRetriesPerRequestError') return new MeshError('UNAVAILABLE');
+  return new MeshError('INTERNAL');
+}

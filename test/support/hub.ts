@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { parse as parseYaml } from 'yaml';
+import { Redis } from 'ioredis';
+import winston from 'winston';
+import { resolveConfig } from '../../engine/config/load.js';
+import { startHub, type Hub } from '../../engine/hub.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const SANDBOX_CONFIG = 'config/mesh-sandbox.yaml';
+
+export interface TestHub extends Hub {
+  keyPrefix: string;
+}
+
+/** A silent logger that keeps what was logged, so tests can check logs carry ids only. */
+export function memoryLogger(lines: object[] = []): winston.Logger {
+  return winston.createLogger({
+    level: 'debug',
+    transports: [new winston.transports.Stream({
+      stream: new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } }),
+    })],
+    format: winston.format.json(),
+  });
+}
+
+/**
+ * The real hub in this process, on a free port, against the real Redis with a key
+ * prefix of its own. `overrides` are merged over the sample file's top level
+ * (and `mesh` over its `mesh`).
+ */
+export async function startTestHub(
+  overrides: Record<string, unknown> = {},
+  options: { file?: string; log?: winston.Logger } = {},
+): Promise<TestHub> {
+  const file = options.file ?? SANDBOX_CONFIG;
+  const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const merged = { ...raw, ...overrides, mesh: { ...(raw.mesh as object), ...(overrides.mesh as object) } };
+  const keyPrefix = `test:${randomUUID().slice(0, 8)}:`;
+  const hub = await startHub({
+    config: resolveConfig(merged, file, {}),
+    redisUrl: REDIS_URL,
+    port: 0,
+    host: '127.0.0.1',
+    keyPrefix,
+    log: options.log ?? memoryLogger(),
+  });
+  return {
+    ...hub,
+    keyPrefix,
+    async stop() {
+      await hub.stop();
+      await deleteKeys(`${keyPrefix}*`);
+    },
+  };
+}
+
+/** Removes a test's keys from the shared Redis. */
+export async function deleteKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
