@@ -1,0 +1,13 @@
+# The hub. Build: docker build -t cpis-exchange .   Run: see docker-compose.yml.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY engine ./engine
+COPY adapters ./adapters
+COPY schemas ./schemas
+COPY config ./config
+USER node
+EXPOSE 8700
+CMD ["node", "--import", "tsx", "engine/main.ts"]
