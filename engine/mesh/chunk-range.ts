@@ -27,8 +27,14 @@ export function parseChunkRange(header: string | undefined, expectedChunk?: numb
   return { chunk, total };
 }
 
-/** A chunk number from a URL path segment: a positive integer, nothing else. */
+/** A chunk number from a URL path segment: a positive integer, or undefined for anything else. */
+export function chunkNumber(segment: string): number | undefined {
+  return /^\d{1,9}$/.test(segment) && Number(segment) >= 1 ? Number(segment) : undefined;
+}
+
+/** The chunk number of an upload URL; anything but a positive integer is a bad chunk range. */
 export function parseChunkNumber(segment: string): number {
-  if (!/^\d{1,9}$/.test(segment) || Number(segment) < 1) throw new MeshError('BAD_CHUNK_RANGE', `chunk number "${segment}" is not a positive integer`);
-  return Number(segment);
+  const n = chunkNumber(segment);
+  if (n === undefined) throw new MeshError('BAD_CHUNK_RANGE', `chunk number "${segment}" is not a positive integer`);
+  return n;
 }

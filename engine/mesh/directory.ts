@@ -16,11 +16,12 @@ export interface MailboxEntry {
 export class Directory {
   private readonly mailboxes = new Map<string, MailboxEntry>();
   private readonly workflows = new Map<string, WorkflowConfig>();
+  private readonly organisations = new Map<string, Organisation>();
 
   constructor(config: Pick<HubConfig, 'organisations' | 'mailboxes' | 'workflows'>) {
-    const orgs = new Map(config.organisations.map((o) => [o.ods, o]));
+    for (const o of config.organisations) this.organisations.set(o.ods, o);
     for (const m of config.mailboxes) {
-      const organisation = orgs.get(m.organisation)!;
+      const organisation = this.organisations.get(m.organisation)!;
       this.mailboxes.set(m.id, { id: m.id, name: m.name ?? `${organisation.name} ${m.id}`, password: m.password, organisation });
     }
     for (const w of config.workflows) this.workflows.set(w.id, w);
@@ -32,6 +33,10 @@ export class Directory {
 
   allMailboxes(): MailboxEntry[] {
     return [...this.mailboxes.values()];
+  }
+
+  organisation(ods: string): Organisation | undefined {
+    return this.organisations.get(ods);
   }
 
   workflow(id: string): WorkflowConfig | undefined {

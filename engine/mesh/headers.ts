@@ -3,6 +3,7 @@ import { MeshError } from './errors.js';
 /** Request headers as Node gives them: lower-case names. */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\x00-\x1f\x7f]/;
 const URL_LIKE = /(^|[^a-z])(https?|ftp|file|javascript|data):|\/\//i;
 const ADDRESS = /^[A-Za-z0-9_.-]{1,100}$/;

@@ -2,7 +2,7 @@ import { gunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { MailboxEntry } from '../directory.js';
 import { MeshError } from '../errors.js';
-import { parseChunkNumber } from '../chunk-range.js';
+import { chunkNumber } from '../chunk-range.js';
 import type { StoredMessage } from '../../mailbox/message.js';
 import { compact } from '../http/views.js';
 import type { MeshContext } from './context.js';
@@ -27,22 +27,32 @@ export async function download(
   const message = await ctx.store.get(mailbox.id, id);
   if (!message || message.status === 'uploading') throw new MeshError('NOT_FOUND', undefined, id);
   if (message.status !== 'accepted' && message.status !== 'acknowledged') throw new MeshError('GONE', undefined, id);
-  const n = chunkSegment === undefined ? 1 : parseChunkNumber(chunkSegment);
-  if (n > message.totalChunks) throw new MeshError('NOT_FOUND', `chunk ${n} of ${message.totalChunks}`, id);
+  // A chunk that cannot exist (0, "x", past the end) is simply not found: this is a read, not an upload.
+  const n = chunkSegment === undefined ? 1 : chunkNumber(chunkSegment);
+  if (n === undefined || n > message.totalChunks) throw new MeshError('NOT_FOUND', `no chunk ${chunkSegment} of ${message.totalChunks}`, id);
   const headers = messageHeaders(message, n);
   const status = n < message.totalChunks ? 206 : 200;
   if (headOnly || message.type === 'REPORT') return { status: headOnly ? 200 : status, headers, body: Buffer.alloc(0) };
   const stored = await ctx.store.chunk(mailbox.id, id, n);
   if (!stored) throw new MeshError('GONE', 'content deleted', id);
-  const body = await negotiate(stored, message.contentEncoding === 'gzip', /\bgzip\b/.test(acceptEncoding), headers);
+  const body = await negotiate(stored, message.contentEncoding === 'gzip', acceptsGzip(acceptEncoding), headers);
   if (n === message.totalChunks) ctx.log.info('message downloaded', { messageId: id, mailbox: mailbox.id, workflowId: message.workflowId });
   return { status, headers, body };
 }
 
-async function negotiate(stored: Buffer, storedGzip: boolean, acceptsGzip: boolean, headers: Record<string, string>): Promise<Buffer> {
-  if (storedGzip && acceptsGzip) return encoded(stored, headers);
+/** Accept-Encoding lists gzip without refusing it (`gzip;q=0` is a refusal, not an offer). */
+export function acceptsGzip(acceptEncoding: string): boolean {
+  return acceptEncoding.split(',').some((offer) => {
+    const [coding, ...params] = offer.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return coding === 'gzip' && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+async function negotiate(stored: Buffer, storedGzip: boolean, clientGzip: boolean, headers: Record<string, string>): Promise<Buffer> {
+  if (storedGzip && clientGzip) return encoded(stored, headers);
   if (storedGzip) return gunzipAsync(stored);
-  if (acceptsGzip && stored.length >= COMPRESS_FROM_BYTES) return encoded(await gzipAsync(stored), headers);
+  if (clientGzip && stored.length >= COMPRESS_FROM_BYTES) return encoded(await gzipAsync(stored), headers);
   return stored;
 }
 

@@ -51,26 +51,28 @@ export async function sendMessage(ctx: MeshContext, sender: MailboxEntry, req: U
   return result;
 }
 
-/** POST /outbox/{id}/{n}: chunk n of a message this sender started. */
+/** POST /outbox/{id}/{n}: chunk n of a message this sender started. Every refusal names the message. */
 export async function sendChunk(
+  ctx: MeshContext, sender: MailboxEntry, id: string, chunkSegment: string, req: UploadRequest,
+): Promise<ChunkResult> {
+  try {
+    return await storeChunk(ctx, sender, id, chunkSegment, req);
+  } catch (err) {
+    if (err instanceof MeshError && err.messageId === undefined) throw new MeshError(err.kind, err.detail, id);
+    throw err;
+  }
+}
+
+async function storeChunk(
   ctx: MeshContext, sender: MailboxEntry, id: string, chunkSegment: string, req: UploadRequest,
 ): Promise<ChunkResult> {
   const n = parseChunkNumber(chunkSegment);
   const rangeHeader = header(req.headers, 'mex-chunk-range');
-  if (!rangeHeader) throw new MeshError('BAD_CHUNK_RANGE', 'mex-chunk-range is required for a chunk', id);
-  const { total } = withMessageId(() => parseChunkRange(rangeHeader, n), id);
+  if (!rangeHeader) throw new MeshError('BAD_CHUNK_RANGE', 'mex-chunk-range is required for a chunk');
+  const { total } = parseChunkRange(rangeHeader, n);
   const encoding = contentEncoding(req.headers);
   const body = await checkedBody(req.body, encoding);
   const result = await ctx.store.sendChunk(sender.id, id, n, total, encoding, body);
   ctx.log.info(result === 'COMPLETE' ? 'chunked message complete' : 'chunk accepted', { messageId: id, mailbox: sender.id, chunk: n, chunks: total });
   return result;
-}
-
-function withMessageId<T>(fn: () => T, id: string): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof MeshError) throw new MeshError(err.kind, err.detail, id);
-    throw err;
-  }
 }

@@ -17,6 +17,7 @@ interface Call {
   req: FastifyRequest;
   reply: FastifyReply;
   params: Params;
+  query: Params;
   view: View;
   mailbox: MailboxEntry;
 }
@@ -28,23 +29,29 @@ export async function meshPlugin(app: FastifyInstance, ctx: MeshContext): Promis
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.maxRequestBytes }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err, req, reply) => sendError(ctx, err, req, reply));
 
-  const base = '/messageexchange';
+  await app.register((api) => meshRoutes(api, ctx), { prefix: '/messageexchange' });
+}
+
+async function meshRoutes(app: FastifyInstance, ctx: MeshContext): Promise<void> {
+  // Scoped to /messageexchange by the prefix: a client that calls an operation we do not have
+  // (a wrong method or path) still gets a MESH error in JSON, as MESH clients parse every answer.
+  app.setNotFoundHandler((req, reply) => sendError(ctx, new MeshError('NO_SUCH_OPERATION', `${req.method} ${req.url.split('?')[0]}`), req, reply));
   const mailboxRoute = (method: 'GET' | 'POST' | 'PUT' | 'HEAD', url: string, op: Operation) =>
-    app.route({ method, url: `${base}/:mailbox${url}`, exposeHeadRoute: false, handler: call(ctx, op, true) });
+    app.route({ method, url: `/:mailbox${url}`, exposeHeadRoute: false, handler: call(ctx, op, true) });
   const lookupRoute = (url: string, op: Operation) =>
-    app.route({ method: 'GET', url: `${base}${url}`, exposeHeadRoute: false, handler: call(ctx, op, false) });
+    app.route({ method: 'GET', url, exposeHeadRoute: false, handler: call(ctx, op, false) });
 
   const handshakeOp: Operation = async ({ req, view, mailbox }) => {
     await handshake(ctx, mailbox, req.headers);
-    return view.handshake(mailbox.id) ?? {};
+    return view.handshake(mailbox.id);
   };
   mailboxRoute('POST', '', handshakeOp);
   mailboxRoute('GET', '', handshakeOp);
-  mailboxRoute('GET', '/inbox', async ({ req, view, mailbox }) => {
-    const listing = await listInbox(ctx, mailbox, req.query as InboxQuery);
+  mailboxRoute('GET', '/inbox', async ({ query, view, mailbox }) => {
+    const listing = await listInbox(ctx, mailbox, query as InboxQuery);
     return view.inbox(listing.ids, listing.links, listing.count);
   });
-  mailboxRoute('GET', '/count', async ({ view, mailbox }) => view.count(await ctx.store.count(mailbox.id)));
+  mailboxRoute('GET', '/count', async ({ req, view, mailbox }) => view.count(await ctx.store.count(mailbox.id), req.id));
   const downloadOp = (headOnly: boolean): Operation => async ({ req, reply, params, mailbox }) => {
     const result = await download(ctx, mailbox, params.id.toUpperCase(), params.chunk, header(req.headers, 'accept-encoding') ?? '', headOnly);
     reply.code(result.status).headers(result.headers);
@@ -56,7 +63,7 @@ export async function meshPlugin(app: FastifyInstance, ctx: MeshContext): Promis
   mailboxRoute('PUT', '/inbox/:id/status/acknowledged', async ({ params, view, mailbox }) => {
     const id = params.id.toUpperCase();
     await acknowledge(ctx, mailbox, id);
-    return view.acknowledge(id) ?? {};
+    return view.acknowledge(id);
   });
   mailboxRoute('POST', '/outbox', async ({ req, reply, view, mailbox }) => {
     const { id } = await sendMessage(ctx, mailbox, req);
@@ -67,14 +74,15 @@ export async function meshPlugin(app: FastifyInstance, ctx: MeshContext): Promis
     const id = params.id.toUpperCase();
     await sendChunk(ctx, mailbox, id, params.chunk, req);
     reply.code(202);
-    return view.chunk(id, Number(params.chunk)) ?? {};
+    return view.chunk(id, Number(params.chunk));
   });
   const trackingOp = (by: (call: Call) => { messageId?: string; localId?: string }): Operation => async (c) => {
     const t = await track(ctx, c.mailbox, by(c));
     return c.view.tracking(t.message, t.sender, t.recipient);
   };
-  mailboxRoute('GET', '/outbox/tracking', trackingOp(({ req }) => ({ messageId: (req.query as Params).messageID })));
-  mailboxRoute('GET', '/outbox/tracking/:localId', trackingOp(({ params }) => ({ localId: params.localId })));
+  mailboxRoute('GET', '/outbox/tracking', trackingOp(({ query }) => ({ messageId: query.messageID })));
+  // A wildcard, not a :param, because the router caps parameters at 100 characters and a local id may be 300.
+  mailboxRoute('GET', '/outbox/tracking/*', trackingOp(({ params }) => ({ localId: params['*'] })));
   lookupRoute('/endpointlookup/:ods/:workflow', async ({ params, view }) =>
     view.lookup(ctx.directory.endpointLookup(params.ods.toUpperCase(), params.workflow)));
   lookupRoute('/workflowsearch/:workflow', async ({ params, view }) => view.lookup(ctx.directory.workflowSearch(params.workflow)));
@@ -85,10 +93,18 @@ function call(ctx: MeshContext, op: Operation, mailboxInPath: boolean) {
     const params = req.params as Params;
     const view = viewFor(apiVersion(header(req.headers, 'accept')));
     const mailbox = await authenticate(ctx, req.headers, mailboxInPath ? params.mailbox.toUpperCase() : undefined);
-    const result = await op({ req, reply, params, view, mailbox });
-    if (Buffer.isBuffer(result)) return reply.send(result);
+    const result = await op({ req, reply, params, query: singleValues(req.query as Record<string, string | string[]>), view, mailbox });
+    // v2 answers some operations (acknowledge, handshake) with no body at all, not an empty object.
+    if (result === undefined || Buffer.isBuffer(result)) return reply.send(result);
     return reply.type(view.mediaType).send(result);
   };
+}
+
+/** The query string, one value per name: a repeated parameter is a bad request, not an array to trip over. */
+function singleValues(query: Record<string, string | string[]>): Params {
+  const repeated = Object.keys(query).find((name) => Array.isArray(query[name]));
+  if (repeated !== undefined) throw new MeshError('BAD_REQUEST', `${repeated} is given more than once`);
+  return query as Params;
 }
 
 function sendError(ctx: MeshContext, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
@@ -104,7 +120,7 @@ function sendError(ctx: MeshContext, err: unknown, req: FastifyRequest, reply: F
     reply.code(meshError.status).send();
     return;
   }
-  reply.code(meshError.status).type('application/json').send(view.error(meshError, req.id));
+  reply.code(meshError.status).type(view.mediaType).send(view.error(meshError, req.id));
 }
 
 function asMeshError(err: unknown): MeshError {

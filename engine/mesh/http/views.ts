@@ -15,9 +15,10 @@ export interface InboxLinks {
 export interface View {
   mediaType: string;
   send(id: string): object;
-  chunk(id: string, n: number): object | undefined;
+  chunk(id: string, n: number): object;
   inbox(ids: string[], links: InboxLinks, count: number): object;
-  count(n: number): object;
+  count(n: number, internalId: string): object;
+  /** Undefined where the version answers with no body (v2, as the OpenAPI text says). */
   acknowledge(id: string): object | undefined;
   tracking(message: StoredMessage, sender: MailboxEntry | undefined, recipient: MailboxEntry | undefined): object;
   lookup(mailboxes: MailboxEntry[]): object;
@@ -30,7 +31,7 @@ const v1: View = {
   send: (id) => ({ messageID: id }),
   chunk: (id, n) => ({ messageID: id, blockID: n }),
   inbox: (ids) => ({ messages: ids }),
-  count: (n) => ({ count: n, allResultsIncluded: true }),
+  count: (n, internalId) => ({ count: n, internalID: internalId, allResultsIncluded: true }),
   acknowledge: (id) => ({ messageId: id }),
   tracking: (m, sender, recipient) => ({
     addressType: 'ALL',
@@ -84,7 +85,7 @@ const v1: View = {
 const v2: View = {
   mediaType: 'application/vnd.mesh.v2+json',
   send: (id) => ({ message_id: id }),
-  chunk: () => undefined,
+  chunk: (id) => ({ message_id: id }),
   inbox: (ids, links, count) => ({ messages: ids, links, approx_inbox_count: count }),
   count: (n) => ({ count: n }),
   acknowledge: () => undefined,

@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, loadConfig, resolveConfig } from '../../engine/config/load.js';
+import { caught } from '../support/caught.js';
+
+const FILE = 'config/mesh-sandbox.yaml';
+const dir = mkdtempSync(join(tmpdir(), 'cpisx-config-'));
+
+/** The sandbox configuration as plain data, for a test to break one thing in. */
+function sandbox(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return parseYaml(readFileSync(FILE, 'utf8'));
+}
+
+/** The one-line message of the ConfigError that resolving `raw` throws. */
+function problem(raw: unknown, env: NodeJS.ProcessEnv = {}, file = 'hub.yaml'): string {
+  const err = caught(() => resolveConfig(raw, file, env));
+  expect(err).toBeInstanceOf(ConfigError);
+  const message = (err as ConfigError).message;
+  expect(message).not.toContain('\n');
+  expect(message.startsWith(`${file}: `)).toBe(true);
+  return message;
+}
+
+/** A real-looking configuration: no inline secrets, so `sample` is off. */
+function production(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const raw = sandbox();
+  raw.sample = false;
+  raw.sharedKey = { env: 'MESH_KEY' };
+  raw.mailboxes = raw.mailboxes.map((m: { id: string }) => ({ ...m, password: { env: `PW_${m.id}` } }));
+  return raw;
+}
+const productionEnv = { MESH_KEY: 'k', PW_X26ABC1: 'p1', PW_X26ABC2: 'p2', PW_X26ABC3: 'p3' };
+
+test('the sandbox file loads, with durations in milliseconds and defaults filled in', () => {
+  const cfg = loadConfig(FILE, {});
+  expect(cfg.sharedKey).toBe('TestKey');
+  expect(cfg.mailboxes.map((m) => m.id)).toEqual(['X26ABC1', 'X26ABC2', 'X26ABC3']);
+  expect(cfg.mesh.authWindow).toBe(2 * 3600_000);
+  expect(cfg.mesh.undeliveredAfter).toBe(5 * 86_400_000);
+  expect(cfg.workflows[0].idempotencyWindow).toBe(86_400_000);
+});
+
+test('secrets come from the environment and from files', () => {
+  const raw = production();
+  writeFileSync(join(dir, 'pw3'), 'from-a-file\n');
+  raw.mailboxes[2].password = { file: 'pw3' };
+  const cfg = resolveConfig(raw, join(dir, 'hub.yaml'), productionEnv);
+  expect(cfg.sharedKey).toBe('k');
+  expect(cfg.mailboxes.map((m) => m.password)).toEqual(['p1', 'p2', 'from-a-file']);
+});
+
+test('an unknown mailbox in a workflow names the workflow entry', () => {
+  const raw = sandbox();
+  raw.workflows[0].recipients = ['X26ABC1', 'X99NOPE'];
+  expect(problem(raw)).toBe('hub.yaml: workflows[0].recipients[1]: no mailbox X99NOPE');
+});
+
+test('an inline password without sample: true is refused where it is', () => {
+  const raw = production();
+  raw.mailboxes[1].password = 'secret';
+  expect(problem(raw, productionEnv)).toMatch(/^hub\.yaml: mailboxes\[1\]\.password: inline passwords are for sample files only/);
+});
+
+test('an inline shared key without sample: true is refused', () => {
+  const raw = production();
+  raw.sharedKey = 'TestKey';
+  expect(problem(raw, productionEnv)).toMatch(/^hub\.yaml: sharedKey: an inline shared key is for sample files only/);
+});
+
+test('a bad duration names the setting and the value', () => {
+  const raw = sandbox();
+  raw.mesh = { authWindow: '2 weeks' };
+  expect(problem(raw)).toMatch(/^hub\.yaml: mesh\.authWindow: "2 weeks" is not a duration/);
+});
+
+test('a secret from an unset environment variable names the variable', () => {
+  const env: Record<string, string> = { ...productionEnv };
+  delete env.PW_X26ABC2;
+  expect(problem(production(), env)).toBe('hub.yaml: mailboxes[1].password: environment variable PW_X26ABC2 is not set');
+});
+
+test('a secret file that cannot be read names the file', () => {
+  const raw = production();
+  raw.mailboxes[0].password = { file: 'missing-secret' };
+  expect(problem(raw, productionEnv)).toBe('hub.yaml: mailboxes[0].password: cannot read secret file missing-secret: ENOENT');
+});
+
+test('no shared key anywhere says where to give one', () => {
+  const raw = production();
+  delete raw.sharedKey;
+  expect(problem(raw, productionEnv)).toMatch(/^hub\.yaml: sharedKey: not set/);
+});
+
+test('a mailbox of an unknown organisation, and an unknown reply workflow, are each named', () => {
+  const raw = sandbox();
+  raw.mailboxes[2].organisation = 'X99';
+  raw.workflows[1].reply = 'NO_SUCH_FLOW';
+  const message = problem(raw);
+  expect(message).toContain('mailboxes[2].organisation: no organisation with ODS code X99');
+  expect(message).toContain('workflows[1].reply: no workflow NO_SUCH_FLOW');
+});
+
+test('an unknown key is named with its place', () => {
+  const raw = sandbox();
+  raw.mesh = { authWindw: '2h' };
+  expect(problem(raw)).toMatch(/^hub\.yaml: mesh: .*authWindw/);
+});
+
+describe('loadConfig', () => {
+  test('a file that cannot be read names the file', () => {
+    const file = join(dir, 'absent.yaml');
+    const err = caught(() => loadConfig(file, {}));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe(`${file}: cannot read: ENOENT`);
+  });
+
+  test('YAML that does not parse names the file, in one line', () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'mailboxes: [\n  - { id: X26ABC1\n');
+    const err = caught(() => loadConfig(file, {}));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid YAML: `));
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  test('a broken setting in a file names the file and the path', () => {
+    const file = join(dir, 'bad-window.yaml');
+    writeFileSync(file, readFileSync(FILE, 'utf8').replace('sharedKey: TestKey', 'sharedKey: TestKey\nmesh: { authWindow: soon }'));
+    const err = caught(() => loadConfig(file, {}));
+    expect((err as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: mesh\\.authWindow: "soon" is not a duration`));
+  });
+});
