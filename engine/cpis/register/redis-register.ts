@@ -1,0 +1,148 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { checkNhsNumber } from '../nhs-number.js';
+import type { Access, PlanUpdateFile, RecordResult, RegisterRecord } from '../types.js';
+import { RegisterKeys, VERSION_FIELD } from './keys.js';
+import { DEFAULT_ENDED_VISIBLE_MONTHS, decideBatch, recordId, visible, type BatchOutcome, type NumberedRecord } from './rules.js';
+import { defineRegisterScripts } from './scripts.js';
+
+export type RegisterErrorCode = 'CONTENDED' | 'INVALID_ACCESS_TIME';
+
+/** `CONTENDED` is transient: the batch lost every optimistic retry; the caller retries the file later. */
+export class RegisterError extends Error {
+  constructor(readonly code: RegisterErrorCode, message: string) {
+    super(message);
+  }
+}
+
+export interface RegisterOptions {
+  keys?: RegisterKeys;
+  /** Records per read-decide-commit round: one read script and one write script each. */
+  batchSize?: number;
+  /**
+   * How long a file's results are kept. A replay within it is answered from them; it
+   * must outlast the longest time a file can be replayed (the mailbox keeps content 30 days).
+   */
+  resultsTtlSeconds?: number;
+}
+
+const HISTORY_KEPT = 25;
+const SAME_AUTHOR_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Optimistic retries per batch before giving up; contention is per person, so a few suffice. */
+const MAX_ATTEMPTS = 20;
+
+/** The CP-IS register in Redis: the rules (rules.ts) decide, this module reads and commits. */
+export class RedisRegister {
+  readonly keys: RegisterKeys;
+  private readonly batchSize: number;
+  private readonly resultsTtlSeconds: number;
+
+  constructor(private readonly redis: Redis, options: RegisterOptions = {}) {
+    this.keys = options.keys ?? new RegisterKeys();
+    this.batchSize = options.batchSize ?? 1000;
+    this.resultsTtlSeconds = options.resultsTtlSeconds ?? 90 * 24 * 60 * 60;
+    defineRegisterScripts(redis);
+  }
+
+  /**
+   * Applies an LA's file, exactly once per (LA, sequence, position): positions already
+   * applied (an earlier attempt, a replay, another process) answer with their stored result.
+   * `today` is `YYYY-MM-DD`.
+   */
+  async applyPlanUpdate(laOds: string, file: PlanUpdateFile, today: string): Promise<RecordResult[]> {
+    const results: RecordResult[] = [];
+    for (let from = 0; from < file.records.length; from += this.batchSize) {
+      const batch = file.records.slice(from, from + this.batchSize).map((record, i) => ({ position: from + i + 1, record }));
+      results.push(...await this.applyBatch(laOds, file.sequence, batch, today));
+    }
+    return results;
+  }
+
+  async lookup(nhsNumber: string, today: string, endedVisibleMonths = DEFAULT_ENDED_VISIBLE_MONTHS): Promise<RegisterRecord[]> {
+    const { records } = parsePerson(await this.redis.call('HGETALL', this.keys.person(nhsNumber)) as string[]);
+    return visible(records, today, endedVisibleMonths).sort((a, b) => (recordId(a) < recordId(b) ? -1 : 1));
+  }
+
+  /**
+   * Returns true when the access entered the history; false for a retry or replay of the
+   * same attendance, a repeat view by the same author (care setting and name) within 24
+   * hours, or an access older than the 25 kept.
+   */
+  async recordAccess(nhsNumber: string, access: Access): Promise<boolean> {
+    const at = Date.parse(access.at);
+    if (Number.isNaN(at)) throw new RegisterError('INVALID_ACCESS_TIME', `attendance ${access.attendanceId}: the access time is not a date-time`);
+    const author = access.by === undefined ? '' : `${access.careSettingOds}|${access.by}`;
+    const added = await this.redis.registerRecordAccess(
+      2, this.keys.accesses(nhsNumber), this.keys.accessSeen(nhsNumber),
+      access.attendanceId, at, author, JSON.stringify([author, access]), HISTORY_KEPT, SAME_AUTHOR_WINDOW_MS,
+    );
+    return added === 1;
+  }
+
+  /** Newest first. */
+  async accesses(nhsNumber: string): Promise<Access[]> {
+    const entries = await this.redis.zrevrange(this.keys.accesses(nhsNumber), 0, HISTORY_KEPT - 1);
+    return entries.map((e) => (JSON.parse(e) as [string, Access])[1]);
+  }
+
+  private async applyBatch(laOds: string, sequence: number, batch: NumberedRecord[], today: string): Promise<RecordResult[]> {
+    const resultsKey = this.keys.results(laOds, sequence);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const { stored, people } = await this.read(resultsKey, batch);
+      const pending = batch.filter((b) => !stored.has(b.position));
+      if (pending.length > 0) {
+        const outcome = decideBatch(new Map([...people].map(([n, p]) => [n, p.records])), laOds, pending, today);
+        if (!await this.commit(resultsKey, people, outcome)) {
+          await sleep(Math.random() * Math.min(100, 2 ** attempt));
+          continue;
+        }
+        for (const r of outcome.results) stored.set(r.position, r);
+      }
+      return batch.map((b) => stored.get(b.position) as RecordResult);
+    }
+    throw new RegisterError('CONTENDED', `upload ${sequence}: a batch lost ${MAX_ATTEMPTS} optimistic retries`);
+  }
+
+  /** False when someone changed what the batch was decided on: read and decide again. */
+  private async commit(resultsKey: string, people: Map<string, Person>, outcome: BatchOutcome): Promise<boolean> {
+    const numbers = [...people.keys()];
+    const index = new Map(numbers.map((n, i) => [n, i + 1]));
+    const committed = await this.redis.registerApplyBatch(
+      2 + numbers.length, this.keys.clock(), resultsKey, ...numbers.map((n) => this.keys.person(n)),
+      this.resultsTtlSeconds, outcome.results.length, VERSION_FIELD,
+      ...numbers.map((n) => (people.get(n) as Person).version),
+      ...outcome.results.flatMap((r) => [r.position, JSON.stringify(r)]),
+      ...outcome.changes.flatMap((c) => [
+        index.get(c.record.nhsNumber) as number, recordId(c.record), c.op === 'put' ? JSON.stringify(c.record) : '',
+      ]),
+    );
+    return committed === 1;
+  }
+
+  /** The batch's stored results and, when some position is still to apply, everything held for its (valid) NHS numbers. */
+  private async read(resultsKey: string, batch: NumberedRecord[]) {
+    const numbers = [...new Set(batch.map((b) => b.record.subject.nhsNumber))].filter((n) => checkNhsNumber(n).valid);
+    const [results, ...hashes] = await this.redis.registerReadBatch(
+      1 + numbers.length, resultsKey, ...numbers.map((n) => this.keys.person(n)), ...batch.map((b) => b.position),
+    );
+    const stored = new Map<number, RecordResult>();
+    results.forEach((r, i) => { if (r !== null) stored.set(batch[i].position, JSON.parse(r)); });
+    const people = new Map(hashes.map((flat, i) => [numbers[i], parsePerson(flat)]));
+    return { stored, people };
+  }
+}
+
+interface Person {
+  version: string;
+  records: RegisterRecord[];
+}
+
+/** From HGETALL as a flat field, value list (as a script returns it). */
+function parsePerson(flat: string[]): Person {
+  const person: Person = { version: '0', records: [] };
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i] === VERSION_FIELD) person.version = flat[i + 1];
+    else person.records.push(JSON.parse(flat[i + 1]) as RegisterRecord);
+  }
+  return person;
+}

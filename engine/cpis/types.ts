@@ -1,0 +1,147 @@
+/**
+ * The CP-IS messages and register records, described once (../shared/reference/CPIS.md).
+ * Dates are ISO strings as they appear in the XML: `YYYY-MM-DD` for dates,
+ * `YYYY-MM-DDThh:mm:ssZ` (or with an offset) for times.
+ */
+export type PlanType = 'CPP' | 'LAC' | 'UCPP';
+export type PlanAction = 'upsert' | 'end' | 'delete';
+/** UCPP is held against the pregnant woman; CPP and LAC against the child. */
+export type SubjectRole = 'child' | 'mother';
+
+export interface Person {
+  nhsNumber: string;
+  familyName: string;
+  givenName: string;
+  birthDate: string;
+}
+
+export interface Subject extends Person {
+  role: SubjectRole;
+}
+
+export interface LocalAuthority {
+  ods: string;
+  name: string;
+  officePhone?: string;
+  emergencyPhone: string;
+}
+
+export interface Plan {
+  type: PlanType;
+  start: string;
+  end?: string;
+  /** Set on a `delete`: the record was uploaded in error, which is not the same as ended. */
+  deleteDate?: string;
+}
+
+export interface PlanRecord {
+  /** The LA's own id for the record. */
+  localId: string;
+  action: PlanAction;
+  subject: Subject;
+  plan: Plan;
+}
+
+/** LA to hub. */
+export interface PlanUpdateFile {
+  sequence: number;
+  created: string;
+  la: LocalAuthority;
+  recordCount: number;
+  records: PlanRecord[];
+}
+
+/** File status codes (CPIS.md). */
+export type FileStatus = 'CPF01' | 'CPF02' | 'CPF03' | 'CPF04' | 'CPF05' | 'CPF06';
+/** Record codes (CPIS.md); CPR06 success, CPR07 unsuccessful with our detail code. */
+export type RecordCode = 'CPR01' | 'CPR02' | 'CPR03' | 'CPR04' | 'CPR05' | 'CPR06' | 'CPR07';
+
+export interface RecordResult {
+  /** 1-based position of the record in the file. */
+  position: number;
+  localId: string;
+  code: RecordCode;
+  /** Our detail code for CPR07, e.g. INVALID_NHS_NUMBER. */
+  detail?: string;
+  reason?: string;
+}
+
+/** Hub to LA. `sequence` is -1 when the file could not be read. */
+export interface PlanUpdateAck {
+  sequence: number;
+  status: FileStatus;
+  recordsProcessed: number;
+  reason?: string;
+  results: RecordResult[];
+}
+
+/** ECDS department type: 01 emergency department, 02 specialty, 03 other type A&E/minor injury, 04 walk-in centre. */
+export type DepartmentType = '01' | '02' | '03' | '04';
+
+export interface CareSetting {
+  ods: string;
+  site?: string;
+  name: string;
+  departmentType: DepartmentType;
+}
+
+export interface Clinician {
+  name: string;
+  role?: string;
+  id?: string;
+}
+
+/** Trust PAS to hub. */
+export interface Attendance {
+  attendanceId: string;
+  arrival: string;
+  careSetting: CareSetting;
+  patient: Person;
+  viewedBy?: Clinician;
+}
+
+export interface FlaggedPlan {
+  type: PlanType;
+  start: string;
+  end?: string;
+  la: LocalAuthority;
+}
+
+/** Hub to trust: no plans means the patient is not flagged. */
+export interface FlagResponse {
+  attendanceId: string;
+  nhsNumber: string;
+  plans: FlaggedPlan[];
+}
+
+/** Hub to each LA with an open plan for the patient. */
+export interface AccessNotification {
+  attendanceId: string;
+  subject: Person;
+  plan: { type: PlanType; start: string; end?: string; localId: string };
+  arrival: string;
+  careSetting: CareSetting;
+  viewedBy?: Clinician;
+}
+
+/** One record in the register: per NHS number, per LA and plan type. */
+export interface RegisterRecord {
+  nhsNumber: string;
+  laOds: string;
+  type: PlanType;
+  localId: string;
+  role: SubjectRole;
+  familyName: string;
+  givenName: string;
+  birthDate: string;
+  start: string;
+  end?: string;
+}
+
+export interface Access {
+  attendanceId: string;
+  at: string;
+  careSettingOds: string;
+  careSettingName: string;
+  by?: string;
+}

@@ -1,0 +1,41 @@
+/**
+ * Measures applying a region's bulk load (100,000 records in one file) to the register
+ * on the local Redis. A script, not a test: `npx tsx test/cpis/register/measure-100k.ts`.
+ * Prints timings only; the keys it writes are removed afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RegisterKeys } from '../../../engine/cpis/register/keys.js';
+import { RedisRegister } from '../../../engine/cpis/register/redis-register.js';
+import { REDIS_URL } from '../../support/hub.js';
+import { TODAY, file, nhsNumbers, plan } from './fixtures.js';
+
+const COUNT = 100_000;
+const prefix = `measure:${randomUUID().slice(0, 8)}:`;
+const redis = new Redis(REDIS_URL);
+const register = new RedisRegister(redis, { keys: new RegisterKeys(prefix) });
+
+const records = nhsNumbers(COUNT).map((nhsNumber, i) => {
+  const type = (['CPP', 'LAC', 'UCPP'] as const)[i % 3];
+  return plan('upsert', { type, localId: `L${i}`, subject: { nhsNumber } });
+});
+const upload = file(1, records, '706');
+
+try {
+  let t = performance.now();
+  const results = await register.applyPlanUpdate('706', upload, TODAY);
+  const applied = performance.now() - t;
+  t = performance.now();
+  await register.applyPlanUpdate('706', upload, TODAY);
+  const replayed = performance.now() - t;
+  const ok = results.filter((r) => r.code === 'CPR06').length;
+  console.log(`${COUNT} records: applied in ${(applied / 1000).toFixed(2)} s (${ok} CPR06), replay answered in ${(replayed / 1000).toFixed(2)} s`);
+} finally {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
+}
