@@ -10,5 +10,10 @@ export const duration = z.union([z.number().positive(), z.string()]).transform((
     ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration; write seconds or e.g. "30s", "15m", "2h", "5d"` });
     return z.NEVER;
   }
-  return Number(match[1]) * UNIT_SECONDS[match[2]] * 1000;
+  const ms = Number(match[1]) * UNIT_SECONDS[match[2]] * 1000;
+  if (ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" must be longer than zero` });
+    return z.NEVER;
+  }
+  return ms;
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { MeshSettings } from '../config/schema.js';
 import type { MeshContext } from '../mesh/handlers/context.js';
-import { meshPlugin } from '../mesh/http/mesh-plugin.js';
+import { meshPlugin, sendError } from '../mesh/http/mesh-plugin.js';
 import { healthPlugin, type HealthChecks } from './health-plugin.js';
 
 /** The hub's HTTP surface: the MESH API and health, each a plugin given its dependencies. */
@@ -12,6 +12,8 @@ export async function buildHttpApp(mesh: MeshContext, health: HealthChecks, tls?
     bodyLimit: mesh.maxRequestBytes,
     requestIdHeader: false,
     genReqId: () => `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+    // A bad URL encoding or an over-long path is refused before routing: still answer as MESH does.
+    frameworkErrors: (err, req, reply) => sendError(mesh, err, req, reply),
     ...(tls ? { https: httpsOptions(tls) } : {}),
   });
   await app.register(healthPlugin, health);

@@ -278,6 +278,17 @@ describe('with a 1024-byte request limit', () => {
       meshRequest(hub.url, 'POST', `/messageexchange/X26ABC1/outbox/${id}/2`, { headers: { 'mex-chunk-range': '2:2' }, body: Buffer.alloc(4096, 'b') }));
   });
 
+  test('a large body without a good token is refused for the token (403), before the body is read', async () => {
+    await refused(hub, 403, '403', () => meshRequest(hub.url, 'POST', '/messageexchange/X26ABC1/outbox', {
+      headers: { 'mex-to': 'X26ABC2', 'mex-workflowid': 'TEST_WORKFLOW' }, body: Buffer.alloc(4096, 'a'), authorization: null,
+    }));
+  });
+
+  test('a bad URL encoding gets a MESH error in JSON', async () => {
+    const res = await meshRequest(hub.url, 'GET', '/messageexchange/X26ABC1/inbox/%E0%A4%A');
+    expectMeshError(res, 400, '400');
+  });
+
   test('a body at the limit is accepted', async () => {
     expect((await send(hub.url, Buffer.alloc(1024, 'a'))).status).toBe(202);
   });

@@ -75,6 +75,12 @@ test('a bad duration names the setting and the value', () => {
   expect(problem(raw)).toMatch(/^hub\.yaml: mesh\.authWindow: "2 weeks" is not a duration/);
 });
 
+test('a zero duration is refused, since a sweep every 0 s would spin', () => {
+  const raw = sandbox();
+  raw.mesh = { expirySweepEvery: '0s' };
+  expect(problem(raw)).toMatch(/^hub\.yaml: mesh\.expirySweepEvery: "0s" must be longer than zero/);
+});
+
 test('a secret from an unset environment variable names the variable', () => {
   const env: Record<string, string> = { ...productionEnv };
   delete env.PW_X26ABC2;

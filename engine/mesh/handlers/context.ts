@@ -10,4 +10,6 @@ export interface MeshContext {
   sharedKey: string;
   authWindowMs: number;
   maxRequestBytes: number;
+  /** Told of each message as it enters an inbox whole; the hub queues its own mail from here. */
+  onAccepted?: (message: { id: string; to: string; workflowId: string }) => void;
 }

@@ -1,4 +1,5 @@
-import { gunzip, gzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { MailboxEntry } from '../directory.js';
 import { MeshError } from '../errors.js';
@@ -7,7 +8,6 @@ import type { StoredMessage } from '../../mailbox/message.js';
 import { compact } from '../http/views.js';
 import type { MeshContext } from './context.js';
 
-const gunzipAsync = promisify(gunzip);
 const gzipAsync = promisify(gzip);
 
 /** Plain content at least this large is gzipped for a client that accepts it. */
@@ -16,7 +16,8 @@ const COMPRESS_FROM_BYTES = 64 * 1024;
 export interface Download {
   status: 200 | 206;
   headers: Record<string, string>;
-  body: Buffer;
+  /** A stream when stored gzip is inflated for a client that does not take gzip. */
+  body: Buffer | Readable;
 }
 
 /** GET or HEAD /inbox/{id}[/{n}]: a message, or one chunk of it, as its recipient sees it. */
@@ -49,9 +50,10 @@ export function acceptsGzip(acceptEncoding: string): boolean {
   });
 }
 
-async function negotiate(stored: Buffer, storedGzip: boolean, clientGzip: boolean, headers: Record<string, string>): Promise<Buffer> {
+async function negotiate(stored: Buffer, storedGzip: boolean, clientGzip: boolean, headers: Record<string, string>): Promise<Buffer | Readable> {
   if (storedGzip && clientGzip) return encoded(stored, headers);
-  if (storedGzip) return gunzipAsync(stored);
+  // Streamed, so a small upload that inflates hugely never sits whole in memory.
+  if (storedGzip) return Readable.from([stored]).pipe(createGunzip());
   if (clientGzip && stored.length >= COMPRESS_FROM_BYTES) return encoded(await gzipAsync(stored), headers);
   return stored;
 }

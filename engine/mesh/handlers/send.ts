@@ -48,6 +48,7 @@ export async function sendMessage(ctx: MeshContext, sender: MailboxEntry, req: U
   ctx.log.info(result.duplicate ? 'send answered by an earlier message' : 'message accepted', {
     messageId: result.id, mailbox: sender.id, to: to.toUpperCase(), workflowId, chunks: total,
   });
+  if (!result.duplicate && total === 1) ctx.onAccepted?.({ id: result.id, to: to.toUpperCase(), workflowId });
   return result;
 }
 
@@ -74,5 +75,9 @@ async function storeChunk(
   const body = await checkedBody(req.body, encoding);
   const result = await ctx.store.sendChunk(sender.id, id, n, total, encoding, body);
   ctx.log.info(result === 'COMPLETE' ? 'chunked message complete' : 'chunk accepted', { messageId: id, mailbox: sender.id, chunk: n, chunks: total });
+  if (result === 'COMPLETE' && ctx.onAccepted) {
+    const message = await ctx.store.track(sender.id, id);
+    if (message) ctx.onAccepted(message);
+  }
   return result;
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
 import type { MailboxEntry } from '../directory.js';
@@ -13,6 +14,14 @@ import { apiVersion } from './version.js';
 import { viewFor, type View } from './views.js';
 
 type Params = Record<string, string>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set before the body is read: who is calling and which response shapes they asked for. */
+    mesh: { mailbox: MailboxEntry; view: View } | null;
+  }
+}
+
 interface Call {
   req: FastifyRequest;
   reply: FastifyReply;
@@ -28,6 +37,7 @@ export async function meshPlugin(app: FastifyInstance, ctx: MeshContext): Promis
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.maxRequestBytes }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err, req, reply) => sendError(ctx, err, req, reply));
+  app.decorateRequest('mesh', null);
 
   await app.register((api) => meshRoutes(api, ctx), { prefix: '/messageexchange' });
 }
@@ -37,9 +47,9 @@ async function meshRoutes(app: FastifyInstance, ctx: MeshContext): Promise<void>
   // (a wrong method or path) still gets a MESH error in JSON, as MESH clients parse every answer.
   app.setNotFoundHandler((req, reply) => sendError(ctx, new MeshError('NO_SUCH_OPERATION', `${req.method} ${req.url.split('?')[0]}`), req, reply));
   const mailboxRoute = (method: 'GET' | 'POST' | 'PUT' | 'HEAD', url: string, op: Operation) =>
-    app.route({ method, url: `/:mailbox${url}`, exposeHeadRoute: false, handler: call(ctx, op, true) });
+    app.route({ method, url: `/:mailbox${url}`, exposeHeadRoute: false, onRequest: authenticated(ctx, true), handler: call(op) });
   const lookupRoute = (url: string, op: Operation) =>
-    app.route({ method: 'GET', url, exposeHeadRoute: false, handler: call(ctx, op, false) });
+    app.route({ method: 'GET', url, exposeHeadRoute: false, onRequest: authenticated(ctx, false), handler: call(op) });
 
   const handshakeOp: Operation = async ({ req, view, mailbox }) => {
     await handshake(ctx, mailbox, req.headers);
@@ -88,14 +98,25 @@ async function meshRoutes(app: FastifyInstance, ctx: MeshContext): Promise<void>
   lookupRoute('/workflowsearch/:workflow', async ({ params, view }) => view.lookup(ctx.directory.workflowSearch(params.workflow)));
 }
 
-function call(ctx: MeshContext, op: Operation, mailboxInPath: boolean) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const params = req.params as Params;
+/**
+ * Runs before the body is read, so a caller without a good token cannot make the hub
+ * hold a large upload in memory.
+ */
+function authenticated(ctx: MeshContext, mailboxInPath: boolean) {
+  return async (req: FastifyRequest) => {
     const view = viewFor(apiVersion(header(req.headers, 'accept')));
-    const mailbox = await authenticate(ctx, req.headers, mailboxInPath ? params.mailbox.toUpperCase() : undefined);
+    const pathMailbox = mailboxInPath ? (req.params as Params).mailbox.toUpperCase() : undefined;
+    req.mesh = { view, mailbox: await authenticate(ctx, req.headers, pathMailbox) };
+  };
+}
+
+function call(op: Operation) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const { view, mailbox } = req.mesh!;
+    const params = req.params as Params;
     const result = await op({ req, reply, params, query: singleValues(req.query as Record<string, string | string[]>), view, mailbox });
     // v2 answers some operations (acknowledge, handshake) with no body at all, not an empty object.
-    if (result === undefined || Buffer.isBuffer(result)) return reply.send(result);
+    if (result === undefined || Buffer.isBuffer(result) || result instanceof Readable) return reply.send(result);
     return reply.type(view.mediaType).send(result);
   };
 }
@@ -107,7 +128,8 @@ function singleValues(query: Record<string, string | string[]>): Params {
   return query as Params;
 }
 
-function sendError(ctx: MeshContext, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+/** Every refusal in the MESH error shape, for the plugin and for errors Fastify meets before routing. */
+export function sendError(ctx: MeshContext, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const meshError = asMeshError(err);
   if (meshError.kind === 'INTERNAL') ctx.log.error('request failed', { requestId: req.id, url: req.routeOptions.url, error: (err as Error).message });
   let view: View;
