@@ -1,12 +1,27 @@
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type { HubConfig } from './config/load.js';
+import type { CpisSettings } from './config/schema.js';
+import { RegisterKeys } from './cpis/register/keys.js';
+import { RedisRegister } from './cpis/register/redis-register.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { ExpirySweeper } from './mailbox/expiry.js';
 import { Keys } from './mailbox/keys.js';
 import { RedisMailboxStore } from './mailbox/redis-store.js';
 import { Directory } from './mesh/directory.js';
+import { FailedMessages } from './operations/failed-messages.js';
+import { Arrivals } from './pipeline/arrivals.js';
+import { AttemptLog } from './pipeline/attempt-log.js';
+import { attendanceHandler } from './pipeline/attendance-worker.js';
+import { failureNotice } from './pipeline/failure-notice.js';
+import { planUpdateHandler } from './pipeline/plan-update-worker.js';
+import { openQueues } from './pipeline/queues.js';
+import { CpisWorkers } from './pipeline/workers.js';
 import { checkRedis, connectRedis } from './redis/connect.js';
+
+/** `api` serves MESH; `worker` runs the CP-IS workers; `all` does both in one process. */
+export type HubRole = 'all' | 'api' | 'worker';
 
 export interface HubOptions {
   config: HubConfig;
@@ -15,20 +30,29 @@ export interface HubOptions {
   host?: string;
   /** Redis key prefix; tests give each hub its own. */
   keyPrefix?: string;
+  role?: HubRole;
   log?: Logger;
 }
 
 export interface Hub {
-  app: FastifyInstance;
+  /** Empty for a worker-only process. */
   url: string;
+  app?: FastifyInstance;
   store: RedisMailboxStore;
   sweeper: ExpirySweeper;
+  /** Present when the configuration has a `cpis` section. */
+  failed?: FailedMessages;
+  arrivals?: Arrivals;
   stop(): Promise<void>;
 }
 
-/** Connects to Redis, checks it, and serves the MESH API with expiry running on a timer. */
+/**
+ * Connects to Redis and checks it, then, by role: serves the MESH API with expiry on a
+ * timer, and runs the CP-IS workers with the sweep that finds unqueued arrivals.
+ */
 export async function startHub(options: HubOptions): Promise<Hub> {
   const { config } = options;
+  const role = options.role ?? 'all';
   const log = options.log ?? createLogger('hub');
   const redis = connectRedis(options.redisUrl);
   try {
@@ -37,27 +61,79 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     redis.disconnect();
     throw err;
   }
-  const keys = new Keys(options.keyPrefix);
+  const prefix = options.keyPrefix ?? 'cpisx:';
+  const stops: (() => Promise<unknown>)[] = [];
+  const every = (ms: number, task: () => Promise<unknown>, what: string) => {
+    const timer = setInterval(() => { task().catch((err: Error) => log.error(`${what} failed`, { error: err.message })); }, ms);
+    stops.push(async () => clearInterval(timer));
+  };
+
   const lifetimes = { undeliveredAfterMs: config.mesh.undeliveredAfter, deleteContentAfterMs: config.mesh.deleteContentAfter };
   const directory = new Directory(config);
-  const store = new RedisMailboxStore(redis, lifetimes, keys);
-  const sweeper = new ExpirySweeper(redis, lifetimes, () => directory.allMailboxes().map((m) => m.id), log, keys);
-  const app = await buildHttpApp(
-    { store, directory, log, sharedKey: config.sharedKey, authWindowMs: config.mesh.authWindow, maxRequestBytes: config.mesh.maxRequestBytes },
-    { ready: async () => (await redis.ping()) === 'PONG' },
-    config.mesh.tls,
-  );
-  const url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
-  const timer = setInterval(() => {
-    sweeper.sweep().catch((err: Error) => log.error('expiry sweep failed', { error: err.message }));
-  }, config.mesh.expirySweepEvery);
-  log.info('hub listening', { url, mailboxes: directory.allMailboxes().length });
+  const store = new RedisMailboxStore(redis, lifetimes, new Keys(prefix));
+  // The hub's own inbox is drained by its workers; what waits there is held for staff, never expired.
+  const swept = () => directory.allMailboxes().map((m) => m.id).filter((id) => id !== config.cpis?.hubMailbox);
+  const sweeper = new ExpirySweeper(redis, store, lifetimes, swept, log, new Keys(prefix));
+  const cpis = config.cpis ? await startCpis(config.cpis, { redisUrl: options.redisUrl, redis, store, directory, prefix, role, log, every, stops }) : undefined;
+
+  let app: FastifyInstance | undefined;
+  let url = '';
+  if (role !== 'worker') {
+    app = await buildHttpApp(
+      {
+        store, directory, log, sharedKey: config.sharedKey, authWindowMs: config.mesh.authWindow, maxRequestBytes: config.mesh.maxRequestBytes,
+        onAccepted: cpis ? (m) => cpis.arrivals.accepted(m) : undefined,
+      },
+      { ready: async () => (await redis.ping()) === 'PONG' },
+      config.mesh.tls,
+    );
+    url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
+    every(config.mesh.expirySweepEvery, () => sweeper.sweep(), 'expiry sweep');
+    log.info('hub listening', { url, role, mailboxes: directory.allMailboxes().length });
+  }
   return {
-    app, url, store, sweeper,
+    url, app, store, sweeper, failed: cpis?.failed, arrivals: cpis?.arrivals,
     async stop() {
-      clearInterval(timer);
-      await app.close();
+      if (app) await app.close();
+      for (const stop of stops.reverse()) await stop();
       await redis.quit();
     },
   };
+}
+
+interface CpisParts {
+  redisUrl: string;
+  redis: Redis;
+  store: RedisMailboxStore;
+  directory: Directory;
+  prefix: string;
+  role: HubRole;
+  log: Logger;
+  every: (ms: number, task: () => Promise<unknown>, what: string) => void;
+  stops: (() => Promise<unknown>)[];
+}
+
+/** Queues always (the API queues what it accepts); workers and the arrivals sweep unless this is an API-only process. */
+async function startCpis(settings: CpisSettings, parts: CpisParts) {
+  const { redis, store, directory, prefix, log, stops } = parts;
+  // BullMQ blocks on its connections, so it gets its own, with no per-command retry limit.
+  const bull = new Redis(parts.redisUrl, { maxRetriesPerRequest: null });
+  const queues = openQueues(bull, prefix);
+  const attempts = new AttemptLog(redis, prefix);
+  const arrivals = new Arrivals(queues, store, settings, log);
+  const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log);
+  stops.push(async () => { await Promise.all(Object.values(queues).map((q) => q.close())); await bull.quit(); });
+  if (parts.role !== 'api') {
+    const ctx = { store, directory, register: new RedisRegister(redis, { keys: new RegisterKeys(prefix) }), settings, log };
+    const workers = new CpisWorkers({
+      connection: bull, keyPrefix: prefix, store, attempts, settings, log,
+      handlers: { [settings.workflows.planUpdate]: planUpdateHandler(ctx), [settings.workflows.attendance]: attendanceHandler(ctx) },
+      notifyFailure: failureNotice(ctx),
+    });
+    stops.push(() => workers.stop(settings.shutdownDeadline));
+    await arrivals.sweep();
+    parts.every(settings.sweepEvery, () => arrivals.sweep(), 'arrivals sweep');
+    log.info('CP-IS workers running', { mailbox: settings.hubMailbox, concurrency: settings.concurrency });
+  }
+  return { arrivals, failed };
 }

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load.js';
-import { startHub } from './hub.js';
+import { startHub, type HubRole } from './hub.js';
 import { createLogger } from './log.js';
 
 /** `npm start`: the hub from a configuration file (`--config` or CPIS_CONFIG). */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: 'string' } } });
+  const { values } = parseArgs({ options: { config: { type: 'string' }, role: { type: 'string', default: process.env.HUB_ROLE ?? 'all' } } });
+  const role = values.role as HubRole;
+  if (!['all', 'api', 'worker'].includes(role)) fail(`--role must be all, api or worker, not "${role}"`);
   const file = values.config ?? process.env.CPIS_CONFIG;
   const log = createLogger('hub');
   if (!file) fail('no configuration: give --config FILE or set CPIS_CONFIG');
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
       redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       port: Number(process.env.PORT ?? 8700),
       keyPrefix: process.env.REDIS_KEY_PREFIX,
+      role,
       log,
     });
     const shutdown = (signal: string) => {

@@ -46,6 +46,29 @@ const tls = z.object({
   requireClientCert: z.boolean().default(false),
 }).strict();
 
+/** The CP-IS workers: which mailbox is the hub's, which workflows carry what, and how to retry. */
+const cpis = z.object({
+  hubMailbox: mailboxId,
+  workflows: z.object({
+    planUpdate: workflowId,
+    attendance: workflowId,
+    accessNotification: workflowId,
+  }).strict(),
+  endedVisibleMonths: z.number().int().min(0).max(120).default(12),
+  retry: z.object({
+    attempts: z.number().int().min(1).max(100).default(8),
+    baseDelay: duration.prefault('1s'),
+    maxDelay: duration.prefault('10m'),
+  }).strict().prefault({}),
+  concurrency: z.number().int().min(1).max(256).default(16),
+  /** How often the hub's inbox is swept for messages accepted but never queued. */
+  sweepEvery: duration.prefault('30s'),
+  /** A job whose worker stopped answering (killed) is taken again after this. */
+  stalledAfter: duration.prefault('30s'),
+  /** SIGTERM: in-flight jobs get this long to finish before they are released. */
+  shutdownDeadline: duration.prefault('20s'),
+}).strict();
+
 const configShape = z.object({
   /** Marks a sample file: only these may carry passwords and the shared key inline. */
   sample: z.boolean().default(false),
@@ -61,6 +84,7 @@ const configShape = z.object({
   organisations: z.array(organisation).min(1),
   mailboxes: z.array(mailbox).min(1),
   workflows: z.array(workflow).min(1),
+  cpis: cpis.optional(),
 }).strict();
 
 export const configSchema = configShape.superRefine(crossReferences);
@@ -87,6 +111,14 @@ function crossReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
     }
     if (w.reply && !flows.has(w.reply)) issue(['workflows', i, 'reply'], `no workflow ${w.reply}`);
   });
+  if (cfg.cpis) {
+    if (!boxes.has(cfg.cpis.hubMailbox)) issue(['cpis', 'hubMailbox'], `no mailbox ${cfg.cpis.hubMailbox}`);
+    for (const [name, id] of Object.entries(cfg.cpis.workflows)) {
+      const flow = cfg.workflows.find((w) => w.id === id);
+      if (!flow) issue(['cpis', 'workflows', name], `no workflow ${id}`);
+      else if (name !== 'accessNotification' && !flow.reply) issue(['workflows', cfg.workflows.indexOf(flow), 'reply'], `workflow ${id} needs a reply workflow for the hub's answers`);
+    }
+  }
 }
 
 function duplicates(values: string[]): number[] {
@@ -98,3 +130,4 @@ export type Organisation = HubConfigFile['organisations'][number];
 export type MailboxConfig = HubConfigFile['mailboxes'][number];
 export type WorkflowConfig = HubConfigFile['workflows'][number];
 export type MeshSettings = HubConfigFile['mesh'];
+export type CpisSettings = NonNullable<HubConfigFile['cpis']>;

@@ -114,11 +114,11 @@ export interface FlagResponse {
   plans: FlaggedPlan[];
 }
 
-/** Hub to each LA with an open plan for the patient. */
+/** Hub to each LA with an open plan for the patient: one notification per LA, naming each of its open plans. */
 export interface AccessNotification {
   attendanceId: string;
   subject: Person;
-  plan: { type: PlanType; start: string; end?: string; localId: string };
+  plans: { type: PlanType; start: string; end?: string; localId: string }[];
   arrival: string;
   careSetting: CareSetting;
   viewedBy?: Clinician;

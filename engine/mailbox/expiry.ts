@@ -2,9 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'winston';
 import { Keys } from './keys.js';
 import { fromHash, type StoredMessage } from './message.js';
-import { reportIdFor } from './message-id.js';
+import { reportFor } from './report.js';
 import { defineMailboxScripts } from './scripts.js';
-import type { Lifetimes } from './store.js';
+import type { Lifetimes, MailboxStore } from './store.js';
 
 const BATCH = 500;
 
@@ -16,6 +16,7 @@ const BATCH = 500;
 export class ExpirySweeper {
   constructor(
     private readonly redis: Redis,
+    private readonly store: MailboxStore,
     private readonly lifetimes: Lifetimes,
     private readonly mailboxes: () => string[],
     private readonly log: Logger,
@@ -62,23 +63,13 @@ export class ExpirySweeper {
   }
 
   private async report(undelivered: StoredMessage): Promise<void> {
-    const { keys } = this;
-    const sender = undelivered.from;
-    const id = reportIdFor(undelivered.id);
-    const now = Date.now();
-    const fields = [
-      'id', id, 'from', '', 'to', sender, 'workflowId', undelivered.workflowId, 'type', 'REPORT', 'totalChunks', '1',
-      'status', 'accepted', 'createdAt', now, 'statusAt', now, 'acceptedAt', now,
-      'statusCode', '14', 'statusEvent', 'TRANSFER', 'statusDescription', undelivered.statusDescription ?? 'Message not collected',
-      'linkedMsgId', undelivered.id, 'linkedTo', undelivered.to,
-      ...(undelivered.localId ? ['localId', undelivered.localId] : []),
-      ...(undelivered.subject ? ['subject', undelivered.subject] : []),
-    ];
-    const [, duplicate] = await this.redis.mailboxSend(
-      keys.meta(sender, id), keys.body(sender, id), keys.inbox(sender), keys.expiry(sender), keys.purge(sender), keys.noSendOnce(sender),
-      id, 1, now + this.lifetimes.undeliveredAfterMs, now + this.lifetimes.deleteContentAfterMs, 0, '', ...fields,
-    );
-    if (duplicate === 0) this.log.info('non-delivery report sent', { messageId: id, linkedMessageId: undelivered.id, mailbox: sender, workflowId: undelivered.workflowId });
+    const report = reportFor(undelivered, {
+      code: '14', event: 'TRANSFER', description: undelivered.statusDescription ?? 'Message not collected by recipient',
+    });
+    const { duplicate } = await this.store.send(report, Buffer.alloc(0), { sendOnceWindowMs: 0 });
+    if (!duplicate) {
+      this.log.info('non-delivery report sent', { messageId: report.id, linkedMessageId: undelivered.id, mailbox: report.to, workflowId: report.workflowId });
+    }
   }
 
   private async purgeDue(mailbox: string, now: number): Promise<void> {

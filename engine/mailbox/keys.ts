@@ -5,7 +5,7 @@
  * step (message id to recipient), which are harmless if left behind.
  */
 export class Keys {
-  constructor(readonly prefix = 'mesh:') {
+  constructor(readonly prefix = 'cpisx:') {
     if (/[{}]/.test(prefix)) throw new Error('the key prefix must not contain { or }');
   }
 

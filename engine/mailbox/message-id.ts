@@ -11,8 +11,3 @@ export function newMessageId(at: Date = new Date()): string {
   const stamp = at.toISOString().replace(/[-T:.Z]/g, '');
   return `${stamp}${String(counter).padStart(3, '0')}_${randomBytes(3).toString('hex').toUpperCase()}`;
 }
-
-/** The id of the non-delivery report for a message: derived, so that creating it twice is harmless. */
-export function reportIdFor(messageId: string): string {
-  return `${messageId}_NDR`;
-}

@@ -6,7 +6,7 @@
  * plans), and it is what lets a 1,000-record batch commit as one script.
  */
 export class RegisterKeys {
-  constructor(readonly prefix = 'cpis:') {
+  constructor(readonly prefix = 'cpisx:') {
     if (/[{}]/.test(prefix)) throw new Error('the key prefix must not contain { or }');
   }
 

@@ -1,0 +1,28 @@
+/**
+ * The outcome of reading a message: a value, or an error value saying what was wrong and where.
+ * Callers branch on `ok` and `error.code`; nothing here is thrown.
+ */
+export type XmlErrorCode =
+  | 'TOO_LARGE'
+  | 'DOCTYPE'
+  | 'NOT_WELL_FORMED'
+  | 'WRONG_DOCUMENT'
+  | 'SCHEMA_INVALID';
+
+export interface XmlError {
+  code: XmlErrorCode;
+  /** One line for people (an acknowledgement to the sender); logs use only `code`. */
+  message: string;
+  /** Each problem libxml2 reported, prefixed with its line (and column when known). */
+  details: string[];
+}
+
+export type Failure = { ok: false; error: XmlError };
+export type Result<T> = { ok: true; value: T } | Failure;
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+export const fail = (code: XmlErrorCode, message: string, details: string[] = []): Failure => ({
+  ok: false,
+  error: { code, message, details },
+});

@@ -1,0 +1,36 @@
+/**
+ * Why processing a message failed. Permanent errors fail the job at once (retrying
+ * cannot help until a person changes something); anything else is transient and
+ * retried with backoff. Where the fault is the sender's, the sender is told; where
+ * it is the hub's (its configuration), the message waits for staff.
+ */
+export const PROCESSING_ERRORS = {
+  NOT_READABLE: { permanent: true, senderFault: true, description: 'the file is not readable XML of the expected kind' },
+  SCHEMA_INVALID: { permanent: true, senderFault: true, description: 'the file does not match its schema' },
+  INVALID_CONTENT: { permanent: true, senderFault: true, description: 'the file breaks a CP-IS rule' },
+  WRONG_SENDER: { permanent: true, senderFault: true, description: 'the sending mailbox does not belong to the organisation the file names' },
+  UNKNOWN_WORKFLOW: { permanent: true, senderFault: false, description: 'the hub has no worker for this workflow' },
+  HUB_CONFIGURATION: { permanent: true, senderFault: false, description: 'the hub configuration cannot deliver the replies' },
+  CONTENT_MISSING: { permanent: true, senderFault: false, description: 'the message content is no longer stored' },
+  TRANSIENT: { permanent: false, senderFault: false, description: 'a temporary fault' },
+} as const;
+
+export type ProcessingErrorCode = keyof typeof PROCESSING_ERRORS;
+
+export class ProcessingError extends Error {
+  readonly permanent: boolean;
+  readonly senderFault: boolean;
+
+  /** `answered`: the handler already told the sender in the workflow's own reply (a CPF01 acknowledgement). */
+  constructor(readonly code: ProcessingErrorCode, readonly detail: string, readonly answered = false) {
+    super(`${PROCESSING_ERRORS[code].description}: ${detail}`);
+    this.permanent = PROCESSING_ERRORS[code].permanent;
+    this.senderFault = PROCESSING_ERRORS[code].senderFault;
+  }
+}
+
+/** Anything that is not a ProcessingError (Redis down, a bug) counts as transient. */
+export function asProcessingError(err: unknown): ProcessingError {
+  if (err instanceof ProcessingError) return err;
+  return new ProcessingError('TRANSIENT', err instanceof Error ? err.message : String(err));
+}

@@ -1,0 +1,103 @@
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { CpisSettings } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { readBody } from '../mailbox/read-body.js';
+import type { StoredMessage } from '../mailbox/message.js';
+import type { MailboxStore } from '../mailbox/store.js';
+import { backoffStrategy } from './arrivals.js';
+import type { AttemptLog } from './attempt-log.js';
+import { asProcessingError, ProcessingError } from './processing-error.js';
+import { bullPrefix, QUEUE_NAMES, type ArrivalJob, type QueueKind } from './queues.js';
+
+/** What handles one kind of message: apply it and send its replies, idempotently. */
+export type MessageHandler = (message: StoredMessage, body: Buffer) => Promise<void>;
+
+/** Tells the sender a message failed for good (a REPORT, or a business reply such as CPF01). */
+export type FailureNotice = (message: StoredMessage, failure: ProcessingError) => Promise<void>;
+
+export interface WorkerDeps {
+  connection: ConnectionOptions;
+  keyPrefix: string;
+  store: MailboxStore;
+  attempts: AttemptLog;
+  settings: CpisSettings;
+  log: Logger;
+  handlers: Record<string, MessageHandler>;
+  notifyFailure: FailureNotice;
+}
+
+/**
+ * The BullMQ workers that drain the hub's mailbox. A message is acknowledged in the
+ * hub's inbox only after its effects are done; a job whose worker died is taken
+ * again by the stalled-job check; each failed attempt is logged before the retry.
+ */
+export class CpisWorkers {
+  private readonly workers: Worker<ArrivalJob>[];
+
+  constructor(private readonly deps: WorkerDeps) {
+    const { settings } = deps;
+    const make = (kind: QueueKind, concurrency: number) => new Worker<ArrivalJob>(QUEUE_NAMES[kind], (job) => this.process(job), {
+      connection: deps.connection,
+      prefix: bullPrefix(deps.keyPrefix),
+      concurrency,
+      lockDuration: settings.stalledAfter,
+      stalledInterval: settings.stalledAfter,
+      maxStalledCount: 5,
+      settings: { backoffStrategy: backoffStrategy(settings.retry) },
+    });
+    this.workers = [make('attendance', settings.concurrency), make('planUpdate', 1)];
+    for (const worker of this.workers) {
+      worker.on('error', (err) => deps.log.error('worker error', { error: err.message }));
+    }
+  }
+
+  private async process(job: Job<ArrivalJob>): Promise<void> {
+    const { store, settings, log } = this.deps;
+    const { messageId } = job.data;
+    const message = await store.get(settings.hubMailbox, messageId);
+    if (!message || message.status !== 'accepted') return; // done before, or discarded by staff
+    const context = { messageId, mailbox: message.from, workflowId: message.workflowId };
+    try {
+      await this.handle(message);
+      await store.acknowledge(settings.hubMailbox, messageId);
+      log.info('message processed', { ...context, attempt: job.attemptsMade + 1 });
+    } catch (err) {
+      throw await this.failed(job, message, asProcessingError(err));
+    }
+  }
+
+  private async handle(message: StoredMessage): Promise<void> {
+    const handler = this.deps.handlers[message.workflowId];
+    if (!handler) throw new ProcessingError('UNKNOWN_WORKFLOW', message.workflowId);
+    const body = await readBody(this.deps.store, this.deps.settings.hubMailbox, message);
+    if (!body) throw new ProcessingError('CONTENT_MISSING', message.id);
+    await handler(message, body);
+  }
+
+  /** Records the attempt; a permanent failure tells the sender and stops retries at once. */
+  private async failed(job: Job<ArrivalJob>, message: StoredMessage, failure: ProcessingError): Promise<Error> {
+    const { attempts, log } = this.deps;
+    const attempt = job.attemptsMade + 1;
+    await attempts.record(message.id, {
+      attempt, at: new Date().toISOString(), code: failure.code, permanent: failure.permanent, error: failure.message,
+    });
+    log.warn('processing failed', {
+      messageId: message.id, mailbox: message.from, workflowId: message.workflowId, code: failure.code, attempt, permanent: failure.permanent,
+    });
+    if (!failure.permanent) return failure;
+    await this.deps.notifyFailure(message, failure);
+    return new UnrecoverableError(`${failure.code}: ${failure.message}`);
+  }
+
+  /** Stops taking work; in-flight jobs get until the deadline, then are released to be taken again. */
+  async stop(deadlineMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), deadlineMs); });
+    const closed = Promise.all(this.workers.map((w) => w.close()));
+    if ((await Promise.race([closed, deadline])) === 'late') {
+      this.deps.log.warn('shutdown deadline passed: releasing in-flight jobs');
+      await Promise.all(this.workers.map((w) => w.close(true)));
+    }
+    clearTimeout(timer);
+  }
+}
