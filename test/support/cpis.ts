@@ -15,12 +15,20 @@ export const PASSWORDS: Record<string, string> = {
 };
 
 /** The sample CP-IS hub with quick retries and stalled-job checks, so failures show within a test. */
-export function startCpisHub(cpis: Record<string, unknown> = {}, options: { log?: winston.Logger } = {}): Promise<TestHub> {
+export function startCpisHub(
+  cpis: Record<string, unknown> = {},
+  options: { log?: winston.Logger; keyPrefix?: string; overrides?: Record<string, unknown> } = {},
+): Promise<TestHub> {
   const sample = parseYaml(readFileSync(SAMPLE_CONFIG, 'utf8')) as { cpis: Record<string, unknown> };
   return startTestHub(
-    { cpis: { ...sample.cpis, retry: { attempts: 3, baseDelay: 0.05, maxDelay: 0.2 }, sweepEvery: 0.5, stalledAfter: 2, ...cpis } },
-    { file: SAMPLE_CONFIG, log: options.log },
+    { ...options.overrides, cpis: { ...sample.cpis, retry: { attempts: 3, baseDelay: 0.05, maxDelay: 0.2 }, sweepEvery: 0.5, stalledAfter: 2, ...cpis } },
+    { file: SAMPLE_CONFIG, log: options.log, keyPrefix: options.keyPrefix },
   );
+}
+
+/** The sample configuration's workflows, for tests that change one of them. */
+export function sampleWorkflows(): { id: string; senders: string[]; recipients: string[]; reply?: string }[] {
+  return (parseYaml(readFileSync(SAMPLE_CONFIG, 'utf8')) as { workflows: [] }).workflows;
 }
 
 export function client(hub: TestHub, mailboxId: string): MeshClient {

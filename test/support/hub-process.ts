@@ -20,10 +20,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The hub as a real process (`engine/main.ts` through tsx), ready once it logs that it listens. */
-export async function spawnHub(configFile: string, env: Record<string, string> = {}): Promise<HubProcess> {
+/**
+ * The hub as a real process (`engine/main.ts` through tsx), ready once it logs that it
+ * listens (or, for `--role worker`, that its workers run).
+ */
+export async function spawnHub(configFile: string, env: Record<string, string> = {}, role: 'all' | 'api' | 'worker' = 'all'): Promise<HubProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'engine/main.ts', '--config', configFile], {
+  const ready = role === 'worker' ? 'CP-IS workers running' : 'hub listening';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'engine/main.ts', '--config', configFile, '--role', role], {
     env: { ...process.env, NODE_OPTIONS: '', REDIS_URL, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,13 +38,13 @@ export async function spawnHub(configFile: string, env: Record<string, string> =
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hub did not start:\n${out}`)), 20_000);
     const check = () => {
-      if (out.includes('hub listening')) { clearTimeout(timer); resolve(); }
+      if (out.includes(ready)) { clearTimeout(timer); resolve(); }
     };
     child.stdout!.on('data', check);
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`hub exited ${code}:\n${out}`)); });
   }).catch((err) => { child.kill('SIGKILL'); throw err; });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: role === 'worker' ? '' : `http://127.0.0.1:${port}`,
     child,
     output: () => out,
     async stop(signal = 'SIGTERM') {

@@ -28,16 +28,17 @@ export function memoryLogger(lines: object[] = []): winston.Logger {
 /**
  * The real hub in this process, on a free port, against the real Redis with a key
  * prefix of its own. `overrides` are merged over the sample file's top level
- * (and `mesh` over its `mesh`).
+ * (and `mesh` over its `mesh`). Given a `keyPrefix`, it shares another hub's data
+ * and leaves the keys to that hub's owner when it stops.
  */
 export async function startTestHub(
   overrides: Record<string, unknown> = {},
-  options: { file?: string; log?: winston.Logger } = {},
+  options: { file?: string; log?: winston.Logger; keyPrefix?: string } = {},
 ): Promise<TestHub> {
   const file = options.file ?? SANDBOX_CONFIG;
   const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const merged = { ...raw, ...overrides, mesh: { ...(raw.mesh as object), ...(overrides.mesh as object) } };
-  const keyPrefix = `test:${randomUUID().slice(0, 8)}:`;
+  const keyPrefix = options.keyPrefix ?? `test:${randomUUID().slice(0, 8)}:`;
   const hub = await startHub({
     config: resolveConfig(merged, file, {}),
     redisUrl: REDIS_URL,
@@ -51,7 +52,7 @@ export async function startTestHub(
     keyPrefix,
     async stop() {
       await hub.stop();
-      await deleteKeys(`${keyPrefix}*`);
+      if (!options.keyPrefix) await deleteKeys(`${keyPrefix}*`);
     },
   };
 }
