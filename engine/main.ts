@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load.js';
-import { startHub, type HubRole } from './hub.js';
+import { startHub, type Hub, type HubRole } from './hub.js';
 import { createLogger } from './log.js';
 
 /** `npm start`: the hub from a configuration file (`--config` or CPIS_CONFIG). */
@@ -11,10 +11,23 @@ async function main(): Promise<void> {
   const file = values.config ?? process.env.CPIS_CONFIG;
   const log = createLogger('hub');
   if (!file) fail('no configuration: give --config FILE or set CPIS_CONFIG');
+
+  // Listening from the first moment: a signal during start-up (a long first sweep) still stops cleanly.
+  let hub: Hub | undefined;
+  let stopping = false;
+  const stop = () => hub!.stop().then(() => process.exit(0), () => process.exit(1));
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    if (hub) void stop();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   try {
     const config = loadConfig(file);
     if (config.sample) log.warn('running a sample configuration: its passwords and shared key are public test values', { file });
-    const hub = await startHub({
+    hub = await startHub({
       config,
       redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       port: Number(process.env.PORT ?? 8700),
@@ -22,12 +35,7 @@ async function main(): Promise<void> {
       role,
       log,
     });
-    const shutdown = (signal: string) => {
-      log.info('stopping', { signal });
-      hub.stop().then(() => process.exit(0), () => process.exit(1));
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
+    if (stopping) void stop();
   } catch (err) {
     fail((err as Error).message);
   }

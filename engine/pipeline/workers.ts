@@ -89,14 +89,17 @@ export class CpisWorkers {
     return new UnrecoverableError(`${failure.code}: ${failure.message}`);
   }
 
-  /** Stops taking work; in-flight jobs get until the deadline, then are released to be taken again. */
+  /**
+   * Stops taking work; in-flight jobs get until the deadline. Past it this returns
+   * anyway: the process exits, its locks lapse, and the stalled-job check hands the
+   * jobs to another worker (BullMQ's forced close would still wait for them).
+   */
   async stop(deadlineMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), deadlineMs); });
     const closed = Promise.all(this.workers.map((w) => w.close()));
     if ((await Promise.race([closed, deadline])) === 'late') {
-      this.deps.log.warn('shutdown deadline passed: releasing in-flight jobs');
-      await Promise.all(this.workers.map((w) => w.close(true)));
+      this.deps.log.warn('shutdown deadline passed: in-flight jobs are left to the stalled-job check');
     }
     clearTimeout(timer);
   }

@@ -1,0 +1,148 @@
+import { Redis } from 'ioredis';
+import { RegisterKeys } from '../../engine/cpis/register/keys.js';
+import { RedisRegister } from '../../engine/cpis/register/redis-register.js';
+import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
+import { attendanceXml, collect, LA706, LA708, planFile, planRecord } from '../support/cpis.js';
+import { deleteKeys, REDIS_URL } from '../support/hub.js';
+import { spawnHub, type HubProcess } from '../support/hub-process.js';
+import {
+  attendanceQueueKeys, drain, inParallel, meshClient, nhsNumbers, replyProblems, sampleConfigWith, sleep, waitFor, type SentAttendance,
+} from '../support/worker-processes.js';
+
+/*
+ * The issue's reliability check: a stream of attendances for flagged children while the
+ * worker process is SIGKILLed at random moments and restarted. Every attendance must end
+ * with exactly one flag response and one notification per responsible LA.
+ */
+const PREFIX = `test:worker-kill:${process.pid}:`;
+const ENV = { REDIS_KEY_PREFIX: PREFIX };
+const ATTENDANCES = 1000;
+const CHILDREN = 50; // 20 attendances each: all fit in the 25 accesses kept per child
+const BOTH_LAS = 20; // the first 20 children are flagged by 706 and 708, the rest by 706 only
+const SENDERS = 8;
+const MAX_KILLS = 8;
+
+const queue = attendanceQueueKeys(PREFIX);
+const processes: HubProcess[] = [];
+let redis: Redis;
+let api: HubProcess;
+let worker: HubProcess;
+let restart: () => Promise<void>;
+
+beforeAll(async () => {
+  const file = sampleConfigWith({ stalledAfter: 2, sweepEvery: 2, retry: { attempts: 8, baseDelay: 0.2, maxDelay: 2 } }, 'worker-kill');
+  redis = new Redis(REDIS_URL);
+  api = await spawnHub(file, ENV, 'api');
+  processes.push(api);
+  worker = await spawnHub(file, ENV, 'worker');
+  processes.push(worker);
+  restart = async () => {
+    worker = await spawnHub(file, ENV, 'worker');
+    processes.push(worker);
+  };
+}, 60_000);
+
+afterAll(async () => {
+  for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) await p.stop('SIGKILL');
+  redis?.disconnect();
+  await deleteKeys(`${PREFIX}*`);
+});
+
+async function uploadPlans(children: string[]) {
+  const la706 = meshClient(api.url, 'LA706CSC');
+  const la708 = meshClient(api.url, 'LA708CSC');
+  await la706.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(LA706, 1, children.map((n) => planRecord(n))), localId: 'plans-706' });
+  await la708.send({
+    to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', localId: 'plans-708',
+    body: planFile(LA708, 1, children.slice(0, BOTH_LAS).map((n) => planRecord(n, { type: 'LAC' }))),
+  });
+  for (const [la, records] of [[la706, CHILDREN], [la708, BOTH_LAS]] as const) {
+    const acks = await collect(la, 1, 30_000);
+    expect(acks).toHaveLength(1);
+    const ack = parsePlanUpdateAck(acks[0].body);
+    expect(ack.ok && ack.value).toMatchObject({ status: 'CPF02', recordsProcessed: records });
+  }
+}
+
+interface Kill {
+  pid: number;
+  at: number;
+  /** Attendances sent when the worker died. */
+  sentBefore: number;
+  /** Jobs left in BullMQ's active list by the dead worker: in flight when it died. */
+  orphaned: string[];
+}
+
+test('SIGKILLing the worker during 1,000 attendances loses nothing and doubles nothing', async () => {
+  const started = Date.now();
+  const children = nhsNumbers(CHILDREN);
+  await uploadPlans(children);
+
+  const attendances: SentAttendance[] = Array.from({ length: ATTENDANCES }, (_, i) => ({
+    attendanceId: `ATT-${i}`,
+    nhsNumber: children[i % CHILDREN],
+    las: i % CHILDREN < BOTH_LAS ? ['706', '708'] : ['706'],
+  }));
+
+  const trust = meshClient(api.url, 'RR8PAS');
+  let sent = 0;
+  let streamEnd = 0;
+  const stream = inParallel(attendances, SENDERS, async (a, i) => {
+    await sleep(Math.random() * 400); // about 30 s in all: room for the kills and restarts
+    const body = attendanceXml(a.nhsNumber, a.attendanceId, { viewedBy: { name: `Dr Test ${i}`, role: 'Registrar' } });
+    await trust.send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body, localId: a.attendanceId });
+    sent++;
+  }).then(() => { streamEnd = Date.now(); });
+
+  // Kill at random moments (aiming at one with jobs in flight) until three kills have
+  // caught jobs in flight, at most MAX_KILLS times, and only while the stream runs.
+  const kills: Kill[] = [];
+  const killer = (async () => {
+    while (kills.filter((k) => k.orphaned.length > 0).length < 3 && kills.length < MAX_KILLS && !streamEnd) {
+      await sleep(300 + Math.random() * 1200);
+      await waitFor(async () => (await redis.llen(queue.active)) > 0, 5_000, () => 'no job active', 5).catch(() => undefined);
+      const victim = worker;
+      await victim.stop('SIGKILL');
+      expect(victim.child.signalCode).toBe('SIGKILL');
+      kills.push({ pid: victim.child.pid!, at: Date.now(), sentBefore: sent, orphaned: await redis.lrange(queue.active, 0, -1) });
+      await restart();
+    }
+  })();
+  await Promise.all([stream, killer]);
+
+  // Everything answered: the hub's inbox empty and a flag response for each attendance.
+  const hub = meshClient(api.url, 'X26HUB');
+  await waitFor(async () => (await hub.count()) === 0 && (await trust.count()) >= ATTENDANCES, 120_000,
+    async () => `hub inbox ${await hub.count()}, trust inbox ${await trust.count()}`, 500);
+
+  const [flags, at706, at708] = await Promise.all([trust, meshClient(api.url, 'LA706CSC'), meshClient(api.url, 'LA708CSC')].map((m) => drain(m, 4)));
+  expect(flags).toHaveLength(ATTENDANCES);
+  expect(at706).toHaveLength(ATTENDANCES);
+  expect(at708).toHaveLength(ATTENDANCES * BOTH_LAS / CHILDREN);
+  expect(replyProblems(attendances, flags, { '706': at706, '708': at708 })).toEqual([]);
+
+  // The worker really died mid-stream, each time a different process, with jobs in flight.
+  expect(new Set(kills.map((k) => k.pid)).size).toBe(kills.length);
+  for (const k of kills) {
+    expect(k.at).toBeLessThan(streamEnd);
+    expect(k.sentBefore).toBeLessThan(ATTENDANCES);
+  }
+  const orphaned = kills.flatMap((k) => k.orphaned);
+  expect(kills.filter((k) => k.orphaned.length > 0).length).toBeGreaterThanOrEqual(3);
+  // Each job the dead workers held was taken again by the stalled-job check and completed.
+  for (const id of orphaned) {
+    const [stalled, completed] = await Promise.all([redis.hget(queue.job(id), 'stc'), redis.zscore(queue.completed, id)]);
+    expect({ id, stalled: Number(stalled) >= 1, completed: completed !== null }).toEqual({ id, stalled: true, completed: true });
+  }
+  expect(await redis.zcard(queue.failed)).toBe(0);
+
+  // Each access recorded once, none lost (names differ, so none is a same-author repeat).
+  const register = new RedisRegister(redis, { keys: new RegisterKeys(PREFIX) });
+  for (const [c, nhsNumber] of children.entries()) {
+    const ids = (await register.accesses(nhsNumber)).map((a) => a.attendanceId).sort();
+    const want = attendances.filter((a) => a.nhsNumber === nhsNumber).map((a) => a.attendanceId).sort();
+    expect({ child: c, ids }).toEqual({ child: c, ids: want });
+  }
+  console.log(`worker-kill: ${kills.length} kills at ${kills.map((k) => `${k.sentBefore} sent/${k.orphaned.length} in flight`).join(', ')}; `
+    + `stream ${((streamEnd - started) / 1000).toFixed(1)} s, all done ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}, 180_000);

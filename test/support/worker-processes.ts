@@ -1,0 +1,153 @@
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { MeshClient } from '../../adapters/mesh-client/index.js';
+import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
+import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
+import { bullPrefix, QUEUE_NAMES } from '../../engine/pipeline/queues.js';
+import { PASSWORDS, SAMPLE_CONFIG } from './cpis.js';
+import type { HubProcess } from './hub-process.js';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** `promise`'s value, or `'timeout'` when `ms` pass first (the timer is cleared either way). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), ms); });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A temporary copy of the sample configuration with `cpis` settings changed; returns its path. */
+export function sampleConfigWith(cpis: Record<string, unknown>, name: string): string {
+  const config = parse(readFileSync(SAMPLE_CONFIG, 'utf8')) as { cpis: Record<string, unknown> };
+  config.cpis = { ...config.cpis, ...cpis };
+  const file = join(mkdtempSync(join(tmpdir(), 'cpisx-')), `${name}.yaml`);
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+/** `count` distinct valid Modulus 11 NHS numbers: nine random digits and the check digit (10 skipped). */
+export function nhsNumbers(count: number): string[] {
+  const found = new Set<string>();
+  while (found.size < count) {
+    const digits = Array.from({ length: 9 }, () => Math.floor(Math.random() * 10));
+    const check = 11 - (digits.reduce((sum, d, i) => sum + d * (10 - i), 0) % 11);
+    if (check === 10) continue;
+    found.add(digits.join('') + String(check === 11 ? 0 : check));
+  }
+  return [...found];
+}
+
+/** Waits until a process that has exited has also closed its output, so `output()` is all of it. */
+export async function outputClosed(p: HubProcess): Promise<void> {
+  await Promise.all([p.child.stdout!, p.child.stderr!].map((s) => (s.closed ? undefined : once(s, 'close'))));
+}
+
+/** A MESH client for a hub started as a process. */
+export function meshClient(url: string, mailboxId: string): MeshClient {
+  return new MeshClient({ baseUrl: url, mailboxId, password: PASSWORDS[mailboxId], sharedKey: 'TestKey', retry: { attempts: 3, baseDelayMs: 50 } });
+}
+
+/** Runs `task` on every item, at most `limit` at a time. */
+export async function inParallel<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await task(items[i], i);
+    }
+  }));
+}
+
+/** Polls until `done` answers true; throws with `describe()` when `timeoutMs` passes. */
+export async function waitFor(done: () => Promise<boolean>, timeoutMs: number, describe: () => Promise<string> | string, everyMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await done()) return;
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms: ${await describe()}`);
+    await sleep(everyMs);
+  }
+}
+
+export interface Collected {
+  id: string;
+  workflowId: string;
+  messageType: string;
+  localId?: string;
+  body: Buffer;
+}
+
+/** Downloads and acknowledges everything in a mailbox, `parallel` at a time. */
+export async function drain(mesh: MeshClient, parallel = 8): Promise<Collected[]> {
+  const ids: string[] = [];
+  for await (const id of mesh.inboxIds({ maxResults: 5000 })) ids.push(id);
+  const got: Collected[] = [];
+  await inParallel(ids, parallel, async (id) => {
+    const m = await mesh.download(id);
+    await mesh.acknowledge(id);
+    got.push({ id, workflowId: m.headers.workflowId ?? '', messageType: m.headers.messageType, localId: m.headers.localId, body: m.body });
+  });
+  return got;
+}
+
+/** Redis keys of the attendance queue under a hub's key prefix (BullMQ layout). */
+export function attendanceQueueKeys(prefix: string) {
+  const base = `${bullPrefix(prefix)}:${QUEUE_NAMES.attendance}`;
+  return { active: `${base}:active`, completed: `${base}:completed`, failed: `${base}:failed`, job: (id: string) => `${base}:${id}` };
+}
+
+export interface SentAttendance {
+  attendanceId: string;
+  nhsNumber: string;
+  /** ODS codes of the LAs with an open plan for the child. */
+  las: string[];
+}
+
+/**
+ * Checks the hub's answers to `sent`: exactly one flag response per attendance, naming
+ * the child and the responsible LAs, and exactly one access notification at each
+ * responsible LA, none elsewhere. Returns every problem found (empty when all is well).
+ */
+export function replyProblems(sent: readonly SentAttendance[], trust: readonly Collected[], byLa: Record<string, readonly Collected[]>): string[] {
+  const problems: string[] = [];
+  const expected = new Map(sent.map((s) => [s.attendanceId, s]));
+  const flags = new Map<string, number>();
+  for (const m of trust) {
+    if (m.messageType !== 'DATA' || m.workflowId !== 'CPIS_ATTENDANCE_RESPONSE') { problems.push(`trust got ${m.messageType} ${m.workflowId} ${m.id}`); continue; }
+    const parsed = parseFlagResponse(m.body);
+    if (!parsed.ok) { problems.push(`unreadable flag response ${m.id}`); continue; }
+    const { attendanceId, nhsNumber, plans } = parsed.value;
+    flags.set(attendanceId, (flags.get(attendanceId) ?? 0) + 1);
+    const want = expected.get(attendanceId);
+    if (!want) { problems.push(`flag response for unknown attendance ${attendanceId}`); continue; }
+    const las = [...new Set(plans.map((p) => p.la.ods))].sort();
+    if (nhsNumber !== want.nhsNumber || las.join() !== [...want.las].sort().join() || m.localId !== attendanceId) {
+      problems.push(`flag response for ${attendanceId} names ${nhsNumber} / LAs ${las.join()} / localId ${m.localId}`);
+    }
+  }
+  const notices = new Map<string, string[]>();
+  for (const [la, messages] of Object.entries(byLa)) {
+    for (const m of messages) {
+      if (m.messageType !== 'DATA' || m.workflowId !== 'CPIS_ACCESS_NOTIFICATION') { problems.push(`LA ${la} got ${m.messageType} ${m.workflowId} ${m.id}`); continue; }
+      const parsed = parseAccessNotification(m.body);
+      if (!parsed.ok) { problems.push(`unreadable notification ${m.id}`); continue; }
+      const { attendanceId, subject } = parsed.value;
+      if (expected.get(attendanceId)?.nhsNumber !== subject.nhsNumber) problems.push(`notification for ${attendanceId} at ${la} names another child`);
+      notices.set(attendanceId, [...(notices.get(attendanceId) ?? []), la]);
+    }
+  }
+  for (const s of sent) {
+    const count = flags.get(s.attendanceId) ?? 0;
+    if (count !== 1) problems.push(`${s.attendanceId}: ${count} flag responses`);
+    const got = (notices.get(s.attendanceId) ?? []).sort().join();
+    if (got !== [...s.las].sort().join()) problems.push(`${s.attendanceId}: notifications at [${got}], expected [${[...s.las].sort().join()}]`);
+  }
+  for (const id of notices.keys()) if (!expected.has(id)) problems.push(`notification for unknown attendance ${id}`);
+  return problems;
+}
