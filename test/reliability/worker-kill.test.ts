@@ -1,12 +1,11 @@
 import { Redis } from 'ioredis';
 import { RegisterKeys } from '../../engine/cpis/register/keys.js';
 import { RedisRegister } from '../../engine/cpis/register/redis-register.js';
-import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
-import { attendanceXml, collect, LA706, LA708, planFile, planRecord } from '../support/cpis.js';
+import { attendanceXml } from '../support/cpis.js';
 import { deleteKeys, REDIS_URL } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
 import {
-  attendanceQueueKeys, drain, inParallel, meshClient, nhsNumbers, replyProblems, sampleConfigWith, sleep, waitFor, type SentAttendance,
+  attendanceQueueKeys, drain, inParallel, loadPlans, meshClient, nhsNumbers, replyProblems, sampleConfigWith, sleep, waitFor, type SentAttendance,
 } from '../support/worker-processes.js';
 
 /*
@@ -48,22 +47,6 @@ afterAll(async () => {
   await deleteKeys(`${PREFIX}*`);
 });
 
-async function uploadPlans(children: string[]) {
-  const la706 = meshClient(api.url, 'LA706CSC');
-  const la708 = meshClient(api.url, 'LA708CSC');
-  await la706.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(LA706, 1, children.map((n) => planRecord(n))), localId: 'plans-706' });
-  await la708.send({
-    to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', localId: 'plans-708',
-    body: planFile(LA708, 1, children.slice(0, BOTH_LAS).map((n) => planRecord(n, { type: 'LAC' }))),
-  });
-  for (const [la, records] of [[la706, CHILDREN], [la708, BOTH_LAS]] as const) {
-    const acks = await collect(la, 1, 30_000);
-    expect(acks).toHaveLength(1);
-    const ack = parsePlanUpdateAck(acks[0].body);
-    expect(ack.ok && ack.value).toMatchObject({ status: 'CPF02', recordsProcessed: records });
-  }
-}
-
 interface Kill {
   pid: number;
   at: number;
@@ -76,7 +59,7 @@ interface Kill {
 test('SIGKILLing the worker during 1,000 attendances loses nothing and doubles nothing', async () => {
   const started = Date.now();
   const children = nhsNumbers(CHILDREN);
-  await uploadPlans(children);
+  await loadPlans(api.url, children, BOTH_LAS);
 
   const attendances: SentAttendance[] = Array.from({ length: ATTENDANCES }, (_, i) => ({
     attendanceId: `ATT-${i}`,

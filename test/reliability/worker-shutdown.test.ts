@@ -2,18 +2,17 @@ import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../engine/config/load.js';
 import type { CpisSettings } from '../../engine/config/schema.js';
-import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
 import { Keys } from '../../engine/mailbox/keys.js';
 import { RedisMailboxStore } from '../../engine/mailbox/redis-store.js';
 import { Arrivals } from '../../engine/pipeline/arrivals.js';
 import { AttemptLog } from '../../engine/pipeline/attempt-log.js';
 import { openQueues, type QueueKind } from '../../engine/pipeline/queues.js';
 import { CpisWorkers, type MessageHandler } from '../../engine/pipeline/workers.js';
-import { attendanceXml, collect, LA706, LA708, planFile, planRecord } from '../support/cpis.js';
+import { attendanceXml } from '../support/cpis.js';
 import { deleteKeys, memoryLogger, REDIS_URL } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
 import {
-  attendanceQueueKeys, drain, inParallel, meshClient, nhsNumbers, outputClosed, replyProblems, sampleConfigWith, waitFor, within, type SentAttendance,
+  attendanceQueueKeys, drain, inParallel, loadPlans, meshClient, nhsNumbers, outputClosed, replyProblems, sampleConfigWith, waitFor, within, type SentAttendance,
 } from '../support/worker-processes.js';
 
 /*
@@ -58,18 +57,7 @@ beforeAll(async () => {
   // Plans for the children, loaded by a worker that then stops with nothing in flight.
   children = nhsNumbers(CHILDREN);
   const worker = await startWorker();
-  const la706 = meshClient(api.url, 'LA706CSC');
-  const la708 = meshClient(api.url, 'LA708CSC');
-  await la706.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(LA706, 1, children.map((n) => planRecord(n))), localId: 'plans-706' });
-  await la708.send({
-    to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', localId: 'plans-708',
-    body: planFile(LA708, 1, children.slice(0, BOTH_LAS).map((n) => planRecord(n, { type: 'LAC' }))),
-  });
-  for (const la of [la706, la708]) {
-    const [ack] = await collect(la, 1, 30_000);
-    const parsed = parsePlanUpdateAck(ack.body);
-    expect(parsed.ok && parsed.value.status).toBe('CPF02');
-  }
+  await loadPlans(api.url, children, BOTH_LAS);
   expect(await worker.stop('SIGTERM')).toBe(0);
 }, 60_000);
 

@@ -2,12 +2,14 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from '@jest/globals';
 import { parse, stringify } from 'yaml';
 import { MeshClient } from '../../adapters/mesh-client/index.js';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
 import { bullPrefix, QUEUE_NAMES } from '../../engine/pipeline/queues.js';
-import { PASSWORDS, SAMPLE_CONFIG } from './cpis.js';
+import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
+import { collect, LA706, LA708, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from './cpis.js';
 import type { HubProcess } from './hub-process.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -150,4 +152,24 @@ export function replyProblems(sent: readonly SentAttendance[], trust: readonly C
   }
   for (const id of notices.keys()) if (!expected.has(id)) problems.push(`notification for unknown attendance ${id}`);
   return problems;
+}
+
+/**
+ * Loads plans through the API: every child from LA 706 (CPP), the first `bothLas`
+ * also from LA 708 (LAC). Resolves once both acknowledgements say CPF02.
+ */
+export async function loadPlans(apiUrl: string, children: readonly string[], bothLas: number): Promise<void> {
+  const la706 = meshClient(apiUrl, 'LA706CSC');
+  const la708 = meshClient(apiUrl, 'LA708CSC');
+  await la706.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(LA706, 1, children.map((n) => planRecord(n))), localId: 'plans-706' });
+  await la708.send({
+    to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', localId: 'plans-708',
+    body: planFile(LA708, 1, children.slice(0, bothLas).map((n) => planRecord(n, { type: 'LAC' }))),
+  });
+  for (const [la, records] of [[la706, children.length], [la708, bothLas]] as const) {
+    const acks = await collect(la, 1, 30_000);
+    expect(acks).toHaveLength(1);
+    const ack = parsePlanUpdateAck(acks[0].body);
+    expect(ack.ok && ack.value).toMatchObject({ status: 'CPF02', recordsProcessed: records });
+  }
 }
