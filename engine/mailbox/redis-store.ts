@@ -31,17 +31,20 @@ export class RedisMailboxStore implements MailboxStore {
     const to = message.to;
     const window = message.localId ? options.sendOnceWindowMs : 0;
     const retention = this.lifetimes.deleteContentAfterMs;
-    // Lookups by message id and local id live outside the recipient's slot; written first, they are
-    // harmless if the atomic step below never happens.
-    const pipeline = this.redis.pipeline().set(keys.recipientOf(message.id), to, 'PX', retention);
-    if (message.localId) pipeline.set(keys.sentByLocalId(message.from, message.localId), `${to}:${message.id}`, 'PX', retention, 'NX');
-    await pipeline.exec();
-    const [id, duplicate] = await this.redis.mailboxSend(
-      keys.meta(to, message.id), keys.body(to, message.id), keys.inbox(to), keys.expiry(to), keys.purge(to),
-      message.localId ? keys.sendOnce(to, message.workflowId, message.from, message.localId) : keys.noSendOnce(to),
-      message.id, message.totalChunks, now + this.lifetimes.undeliveredAfterMs, now + retention, window,
-      firstChunk, ...toFields(stored),
-    );
+    // Lookups by message id and local id live outside the recipient's slot. Issued first on the
+    // same connection, they reach Redis before the atomic step, in one round trip with it; left
+    // behind by a send that never happens, they are harmless.
+    const lookups: Promise<unknown>[] = [this.redis.set(keys.recipientOf(message.id), to, 'PX', retention)];
+    if (message.localId) lookups.push(this.redis.set(keys.sentByLocalId(message.from, message.localId), `${to}:${message.id}`, 'PX', retention, 'NX'));
+    const [[id, duplicate]] = await Promise.all([
+      this.redis.mailboxSend(
+        keys.meta(to, message.id), keys.body(to, message.id), keys.inbox(to), keys.expiry(to), keys.purge(to),
+        message.localId ? keys.sendOnce(to, message.workflowId, message.from, message.localId) : keys.noSendOnce(to),
+        message.id, message.totalChunks, now + this.lifetimes.undeliveredAfterMs, now + retention, window,
+        firstChunk, ...toFields(stored),
+      ),
+      ...lookups,
+    ]);
     return { id, duplicate: duplicate === 1 };
   }
 

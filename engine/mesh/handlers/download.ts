@@ -25,16 +25,16 @@ export async function download(
   ctx: MeshContext, mailbox: MailboxEntry, id: string, chunkSegment: string | undefined,
   acceptEncoding: string, headOnly = false,
 ): Promise<Download> {
-  const message = await ctx.store.get(mailbox.id, id);
-  if (!message || message.status === 'uploading') throw new MeshError('NOT_FOUND', undefined, id);
-  if (message.status !== 'accepted' && message.status !== 'acknowledged') throw new MeshError('GONE', undefined, id);
   // A chunk that cannot exist (0, "x", past the end) is simply not found: this is a read, not an upload.
   const n = chunkSegment === undefined ? 1 : chunkNumber(chunkSegment);
+  // The record and the content are read together, in one round trip.
+  const [message, stored] = await Promise.all([ctx.store.get(mailbox.id, id), headOnly || n === undefined ? undefined : ctx.store.chunk(mailbox.id, id, n)]);
+  if (!message || message.status === 'uploading') throw new MeshError('NOT_FOUND', undefined, id);
+  if (message.status !== 'accepted' && message.status !== 'acknowledged') throw new MeshError('GONE', undefined, id);
   if (n === undefined || n > message.totalChunks) throw new MeshError('NOT_FOUND', `no chunk ${chunkSegment} of ${message.totalChunks}`, id);
   const headers = messageHeaders(message, n);
   const status = n < message.totalChunks ? 206 : 200;
   if (headOnly || message.type === 'REPORT') return { status: headOnly ? 200 : status, headers, body: Buffer.alloc(0) };
-  const stored = await ctx.store.chunk(mailbox.id, id, n);
   if (!stored) throw new MeshError('GONE', 'content deleted', id);
   const body = await negotiate(stored, message.contentEncoding === 'gzip', acceptsGzip(acceptEncoding), headers);
   if (n === message.totalChunks) ctx.log.info('message downloaded', { messageId: id, mailbox: mailbox.id, workflowId: message.workflowId });
