@@ -25,7 +25,6 @@ export const MESH_ERRORS = {
   MESSAGE_COMPLETE: { status: 423, event: 'SEND', code: '423', description: 'Message upload is already complete' },
   NOT_FOUND: { status: 404, event: 'RECEIVE', code: '20', description: 'Message does not exist' },
   GONE: { status: 410, event: 'RECEIVE', code: '20', description: 'Message no longer available for download' },
-  NOT_READY: { status: 404, event: 'RECEIVE', code: '20', description: 'Message is still being uploaded' },
   UNAVAILABLE: { status: 503, event: 'SERVICE', code: '503', description: 'Service unavailable, try again later' },
   INTERNAL: { status: 500, event: 'SERVICE', code: '500', description: 'An internal error occurred' },
 } as const;
