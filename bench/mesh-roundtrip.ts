@@ -1,0 +1,420 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { Pool } from 'undici';
+import { makeAuthorization } from '../engine/mesh/auth-token.js';
+
+/**
+ * `npm run bench`: MESH round trips (send 2 KB, download, acknowledge) from N
+ * concurrent clients against a hub in a child process, or against --url.
+ * See docs/BENCHMARKS.md.
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CONFIG = 'config/mesh-sandbox.yaml';
+const MAILBOXES = ['X26ABC1', 'X26ABC2', 'X26ABC3'];
+const CREDENTIALS = { password: 'password', sharedKey: 'TestKey' };
+const WORKFLOW = 'TEST_WORKFLOW';
+const V2 = 'application/vnd.mesh.v2+json';
+const PAYLOAD = randomBytes(2048);
+/** A request that takes this long means the hub is stuck; it fails rather than hangs the run. */
+const REQUEST_TIMEOUT_MS = 10_000;
+const RSS_SAMPLE_MS = 200;
+const OPERATIONS = ['send', 'download', 'acknowledge'] as const;
+
+type Operation = (typeof OPERATIONS)[number];
+
+interface Options {
+  clients: number;
+  seconds: number;
+  warmup: number;
+  url?: string;
+  json: boolean;
+  hubNodeOptions: string[];
+}
+
+/** Shared by every client: when to start recording, when to stop, and what was recorded. */
+interface Run {
+  measureFrom: number;
+  deadline: number;
+  stopped: boolean;
+  roundTrips: number[];
+  operations: Record<Operation, number[]>;
+  errors: number;
+  firstErrors: string[];
+}
+
+interface Figures {
+  date: string;
+  clients: number;
+  seconds: number;
+  roundTrips: number;
+  roundTripsPerSecond: number;
+  roundTripMs: { p50: number; p99: number };
+  operationMs: Record<Operation, { p50: number; p99: number }>;
+  errors: number;
+  hubPeakRssMb: number | null;
+  hubCpuPercent: number | null;
+  /** Hub CPU time over round trips. It falls as load rises (more work per event-loop turn), so compare it at equal load. */
+  hubCpuMsPerRoundTrip: number | null;
+  benchCpuPercent: number;
+  redisCpuPercent: number;
+  /** Busy time of every core, as percent of one: above hub + bench + Redis means other work shared the machine. */
+  machineCpuPercent: number;
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      clients: { type: 'string', default: '16' },
+      seconds: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '3' },
+      url: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'hub-node-options': { type: 'string', default: '' },
+    },
+  });
+  if (values.url) assertLoopback(values.url);
+  return {
+    clients: positiveInteger('clients', values.clients),
+    seconds: positiveInteger('seconds', values.seconds),
+    warmup: positiveInteger('warmup', values.warmup, 0),
+    url: values.url,
+    json: values.json,
+    hubNodeOptions: values['hub-node-options'].split(' ').filter(Boolean),
+  };
+}
+
+function positiveInteger(name: string, raw: string, min = 1): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}, not "${raw}"`);
+  return n;
+}
+
+/** The benchmark sends public test credentials as fast as it can: never to another machine. */
+function assertLoopback(url: string): void {
+  const host = new URL(url).hostname;
+  if (!/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/.test(host)) throw new Error(`--url must be a loopback address, not ${host}`);
+}
+
+/** Spawns the hub and waits for the URL it listens on, which it reports over IPC. */
+function startHub(keyPrefix: string, nodeOptions: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'bench/hub-process.ts', CONFIG, keyPrefix], {
+    cwd: ROOT,
+    // Its own process group, so a Ctrl-C reaches the benchmark only, which then stops the hub in order.
+    detached: true,
+    // Per-request info logs go nowhere, as cheaply as to a log pipe; warnings and errors stay visible.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the hub did not start within 20 s'));
+    }, 20_000);
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve({ child, url: (message as { url: string }).url });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the hub exited (${code}) before it listened`));
+    });
+  });
+}
+
+async function stopHub(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Every message, body and nonce the run left behind: without persistence they would only cost memory, but they add up. */
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+function procFile(path: string): string {
+  try {
+    return readFileSync(`/proc/${path}`, 'utf8');
+  } catch {
+    return ''; // the hub has just exited; the last sample stands
+  }
+}
+
+/** Samples the hub's resident memory from /proc while the run lasts. */
+class RssSampler {
+  peakKb = 0;
+  private readonly timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
+
+  constructor(private readonly pid: number) {}
+
+  private sample(): void {
+    const match = /VmRSS:\s+(\d+) kB/.exec(procFile(`${this.pid}/status`));
+    if (match) this.peakKb = Math.max(this.peakKb, Number(match[1]));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** CPU milliseconds used so far by each party, and by the whole machine. */
+interface CpuSnapshot {
+  wall: number;
+  hub: number;
+  bench: number;
+  redis: number;
+  machine: number;
+}
+
+async function cpuSnapshot(redis: Redis, hubPid: number | undefined): Promise<CpuSnapshot> {
+  const info = await redis.info('cpu');
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  const bench = process.cpuUsage();
+  // /proc/stat counts in USER_HZ (100 a second on Linux); busy is everything but idle and iowait.
+  const ticks = procFile('stat').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return {
+    wall: performance.now(),
+    hub: hubPid ? hubCpuMs(hubPid) : NaN,
+    bench: (bench.user + bench.system) / 1000,
+    redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000,
+    machine: (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * 10,
+  };
+}
+
+/** NaN once the hub has exited, so that a dead hub shows as no figure rather than a wrong one. */
+// schedstat's first field is nanoseconds on a CPU: no clock-tick guessing.
+function hubCpuMs(pid: number): number {
+  const schedstat = procFile(`${pid}/schedstat`);
+  return schedstat ? Number(schedstat.split(' ')[0]) / 1e6 : NaN;
+}
+
+function cpuPercent(from: CpuSnapshot, to: CpuSnapshot, party: keyof CpuSnapshot): number {
+  return round(((to[party] - from[party]) / (to.wall - from.wall)) * 100, 0);
+}
+
+function authorization(mailboxId: string): string {
+  return makeAuthorization({ mailboxId, ...CREDENTIALS });
+}
+
+type Response = Awaited<ReturnType<Pool['request']>>;
+
+/** Throws with the hub's answer when the status is not the one MESH promises. */
+async function expectStatus(response: Response, status: number, op: Operation): Promise<void> {
+  if (response.statusCode === status) return;
+  const text = await response.body.text();
+  throw new Error(`${op}: HTTP ${response.statusCode} ${text.slice(0, 200)}`);
+}
+
+async function send(pool: Pool, from: string, to: string): Promise<string> {
+  const response = await pool.request({
+    method: 'POST',
+    path: `/messageexchange/${from}/outbox`,
+    headers: {
+      accept: V2, authorization: authorization(from),
+      'mex-to': to, 'mex-workflowid': WORKFLOW, 'content-type': 'application/octet-stream',
+    },
+    body: PAYLOAD,
+  });
+  await expectStatus(response, 202, 'send');
+  return ((await response.body.json()) as { message_id: string }).message_id;
+}
+
+async function download(pool: Pool, mailbox: string, id: string): Promise<void> {
+  const response = await pool.request({
+    method: 'GET',
+    path: `/messageexchange/${mailbox}/inbox/${id}`,
+    headers: { accept: V2, authorization: authorization(mailbox) },
+  });
+  await expectStatus(response, 200, 'download');
+  const body = Buffer.from(await response.body.arrayBuffer());
+  if (!body.equals(PAYLOAD)) throw new Error(`download: ${id} came back as ${body.length} different bytes`);
+}
+
+async function acknowledge(pool: Pool, mailbox: string, id: string): Promise<void> {
+  const response = await pool.request({
+    method: 'PUT',
+    path: `/messageexchange/${mailbox}/inbox/${id}/status/acknowledged`,
+    headers: { accept: V2, authorization: authorization(mailbox) },
+  });
+  await expectStatus(response, 200, 'acknowledge');
+  await response.body.dump();
+}
+
+async function timed<T>(run: Run, op: Operation, record: boolean, step: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await step();
+  if (record) run.operations[op].push(performance.now() - started);
+  return result;
+}
+
+/** One client: round trips back to back, recorded only once the warm-up is over. */
+async function client(pool: Pool, run: Run, from: string, to: string): Promise<void> {
+  while (!run.stopped && performance.now() < run.deadline) {
+    const started = performance.now();
+    const record = started >= run.measureFrom;
+    try {
+      const id = await timed(run, 'send', record, () => send(pool, from, to));
+      await timed(run, 'download', record, () => download(pool, to, id));
+      await timed(run, 'acknowledge', record, () => acknowledge(pool, to, id));
+      if (record) run.roundTrips.push(performance.now() - started);
+    } catch (err) {
+      run.errors += 1;
+      if (run.firstErrors.length < 5) run.firstErrors.push((err as Error).message);
+    }
+  }
+}
+
+/** Every ordered pair of distinct sandbox mailboxes, so clients spread over all inboxes. */
+function pairs(): [string, string][] {
+  return MAILBOXES.flatMap((from) => MAILBOXES.filter((to) => to !== from).map((to): [string, string] => [from, to]));
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function summary(samples: number[]): { p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
+}
+
+function round(n: number, places = 2): number {
+  return Number(n.toFixed(places));
+}
+
+/** What the run needs from its surroundings: where the hub is, what to watch, when to give up. */
+interface Target {
+  url: string;
+  hubPid?: number;
+  redis: Redis;
+  shouldStop: () => boolean;
+}
+
+interface Measurement {
+  run: Run;
+  figures: Figures;
+}
+
+/** Runs the clients; undefined when the run was stopped before the warm-up ended. */
+async function measure(options: Options, target: Target): Promise<Measurement | undefined> {
+  const pool = new Pool(target.url, { connections: options.clients, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
+  const rss = target.hubPid ? new RssSampler(target.hubPid) : undefined;
+  const start = performance.now();
+  const run: Run = {
+    measureFrom: start + options.warmup * 1000,
+    deadline: start + (options.warmup + options.seconds) * 1000,
+    stopped: false,
+    roundTrips: [],
+    operations: { send: [], download: [], acknowledge: [] },
+    errors: 0,
+    firstErrors: [],
+  };
+  const watch = setInterval(() => { run.stopped ||= target.shouldStop(); }, 100);
+  let cpuFrom: Promise<CpuSnapshot> | undefined;
+  const mark = setTimeout(() => { cpuFrom = cpuSnapshot(target.redis, target.hubPid); }, options.warmup * 1000);
+  const routes = pairs();
+  await Promise.all(Array.from({ length: options.clients }, (_, i) => client(pool, run, ...routes[i % routes.length])));
+  const cpuTo = await cpuSnapshot(target.redis, target.hubPid);
+  clearInterval(watch);
+  clearTimeout(mark);
+  rss?.stop();
+  await pool.close();
+  return cpuFrom && { run, figures: figuresOf(options, run, await cpuFrom, cpuTo, rss) };
+}
+
+function figuresOf(options: Options, run: Run, cpuFrom: CpuSnapshot, cpuTo: CpuSnapshot, rss: RssSampler | undefined): Figures {
+  const seconds = (cpuTo.wall - run.measureFrom) / 1000;
+  return {
+    date: new Date().toISOString(),
+    clients: options.clients,
+    seconds: round(seconds),
+    roundTrips: run.roundTrips.length,
+    roundTripsPerSecond: round(run.roundTrips.length / seconds, 0),
+    roundTripMs: summary(run.roundTrips),
+    operationMs: Object.fromEntries(OPERATIONS.map((op) => [op, summary(run.operations[op])])) as Figures['operationMs'],
+    errors: run.errors,
+    hubPeakRssMb: rss ? round(rss.peakKb / 1024, 1) : null,
+    hubCpuPercent: rss ? cpuPercent(cpuFrom, cpuTo, 'hub') : null,
+    hubCpuMsPerRoundTrip: rss && run.roundTrips.length ? round((cpuTo.hub - cpuFrom.hub) / run.roundTrips.length, 3) : null,
+    benchCpuPercent: cpuPercent(cpuFrom, cpuTo, 'bench'),
+    redisCpuPercent: cpuPercent(cpuFrom, cpuTo, 'redis'),
+    machineCpuPercent: cpuPercent(cpuFrom, cpuTo, 'machine'),
+  };
+}
+
+/** A figure, or n/a when there is none: no hub of ours (--url), no round trip, or a hub that died. */
+function shown(value: number | null, unit: string): string {
+  return value === null || Number.isNaN(value) ? 'n/a' : `${value}${unit}`;
+}
+
+function print(figures: Figures, run: Run, json: boolean): void {
+  const line = (label: string, value: string) => console.log(`${label.padEnd(16)}${value}`);
+  const ms = (s: { p50: number; p99: number }) => `p50 ${shown(s.p50, ' ms')}   p99 ${shown(s.p99, ' ms')}`;
+  console.log(`${figures.clients} clients, ${figures.seconds} s measured, 2 KB messages`);
+  line('round trips/s', String(figures.roundTripsPerSecond));
+  line('round trip', ms(figures.roundTripMs));
+  for (const op of OPERATIONS) line(op, ms(figures.operationMs[op]));
+  line('errors', String(figures.errors));
+  line('hub peak RSS', shown(figures.hubPeakRssMb, ' MB'));
+  line('hub CPU', `${shown(figures.hubCpuMsPerRoundTrip, ' ms')} per round trip`);
+  line('CPU % of a core', `hub ${shown(figures.hubCpuPercent, '')}, bench ${figures.benchCpuPercent}, Redis ${figures.redisCpuPercent}, ` +
+    `whole machine ${figures.machineCpuPercent} of ${cpus().length * 100}`);
+  for (const message of run.firstErrors) console.log(`  error: ${message}`);
+  if (json) console.log(JSON.stringify(figures));
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  let interrupted = false;
+  let hubExited = false;
+  process.once('SIGINT', () => { interrupted = true; });
+  const keyPrefix = `bench:${randomUUID().slice(0, 8)}:`;
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const hub = options.url ? undefined : await startHub(keyPrefix, options.hubNodeOptions);
+  hub?.child.once('exit', () => { hubExited = true; });
+  let measurement: Measurement | undefined;
+  let hubDied = false;
+  try {
+    measurement = await measure(options, {
+      url: options.url ?? hub!.url,
+      hubPid: hub?.child.pid,
+      redis,
+      shouldStop: () => interrupted || hubExited,
+    });
+    hubDied = hubExited; // read before the hub is stopped on purpose below
+  } finally {
+    // Cleaned up before anything is printed, so a closed stdout (`| head`) cannot leave the hub's keys behind.
+    if (hub) {
+      await stopHub(hub.child);
+      await deleteKeys(redis, keyPrefix);
+    }
+    redis.disconnect();
+  }
+  if (measurement) print(measurement.figures, measurement.run, options.json);
+  else process.stderr.write('bench: stopped before the warm-up ended; nothing was measured\n');
+  if (hubDied) process.stderr.write('bench: the hub exited during the run\n');
+  if (interrupted) return 130;
+  return !measurement || measurement.figures.errors > 0 || hubDied ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exit(2);
+  },
+);
