@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       config,
       redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       port: Number(process.env.PORT ?? 8700),
+      host: process.env.HOST,
       keyPrefix: process.env.REDIS_KEY_PREFIX,
       role,
       log,
