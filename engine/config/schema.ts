@@ -60,7 +60,8 @@ const cpis = z.object({
     baseDelay: duration.prefault('1s'),
     maxDelay: duration.prefault('10m'),
   }).strict().prefault({}),
-  concurrency: z.number().int().min(1).max(256).default(16),
+  /** Jobs in flight per worker process: mostly waiting on Redis, so many (docs/BENCHMARKS.md). */
+  concurrency: z.number().int().min(1).max(256).default(64),
   /** How often the hub's inbox is swept for messages accepted but never queued. */
   sweepEvery: duration.prefault('30s'),
   /** A job whose worker stopped answering (killed) is taken again after this. */

@@ -25,7 +25,8 @@ export class Arrivals {
       jobId: messageId,
       attempts,
       backoff: { type: 'cpis' },
-      removeOnComplete: { age: 3600, count: 10_000 },
+      // A finished message's story lives in the mailboxes; keeping its job only costs Redis time.
+      removeOnComplete: true,
       removeOnFail: false,
     });
   }

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import {
+  configFile, cpuFigures, cpuSnapshot, deleteKeys, HUB, killChildren, LA, metaKey, nhsNumbers, oneOf, PeakRss, planFile, positiveInteger,
+  readTimes, round, startFsyncRedis, startHubs, tempDir, uniquePrefix, uploadPlan, warnIfBusy, type Hubs, type Layout, type OwnRedis, type RedisMode,
+} from './cpis-support.js';
+
+/**
+ * `npm run bench:plan-upload -- [options]`: one LA plan update file of N records sent
+ * with the MESH client (chunked, gzipped), timed from the start of the send to its
+ * acknowledgement in the LA's inbox. The XML is built before the clock starts.
+ *
+ *   --records N            records in the file (100000)
+ *   --chunk-mib N          the client's chunk size in MiB (20, the client's default)
+ *   --layout all|split     as in attendance-flow (all)
+ *   --redis ci|fsync       as in attendance-flow (ci)
+ *   --hub-node-options S   e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ *   --json
+ */
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string', default: '100000' },
+      'chunk-mib': { type: 'string', default: '20' },
+      layout: { type: 'string', default: 'all' },
+      redis: { type: 'string', default: 'ci' },
+      'hub-node-options': { type: 'string', default: '' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  return {
+    records: positiveInteger('records', values.records),
+    chunkMib: positiveInteger('chunk-mib', values['chunk-mib']),
+    layout: oneOf('layout', values.layout, ['all', 'split'] as const) as Layout,
+    redis: oneOf('redis', values.redis, ['ci', 'fsync'] as const) as RedisMode,
+    hubNodeOptions: values['hub-node-options'].split(' ').filter(Boolean),
+    json: values.json,
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  warnIfBusy();
+  let interrupted = false;
+  let hubExited = false;
+  process.once('SIGINT', () => { interrupted = true; });
+  const tmp = tempDir();
+  const prefix = uniquePrefix('plan');
+  let own: OwnRedis | undefined;
+  let hubs: Hubs | undefined;
+  let redis: Redis | undefined;
+  try {
+    own = options.redis === 'fsync' ? await startFsyncRedis(tmp.path) : undefined;
+    const redisUrl = own?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    redis = new Redis(redisUrl);
+    hubs = await startHubs(options.layout, configFile(tmp.path), prefix, redisUrl, options.hubNodeOptions);
+    for (const p of hubs.processes) p.child.once('exit', () => { hubExited = true; });
+
+    const built = performance.now();
+    const xml = planFile(1, nhsNumbers(options.records));
+    const buildMs = performance.now() - built;
+    const bytes = Buffer.byteLength(xml);
+    const chunkSize = options.chunkMib * 1024 * 1024;
+
+    const pids = hubs.processes.map((p) => p.child.pid!);
+    const rss = new PeakRss(pids);
+    const cpuFrom = await cpuSnapshot(redis, pids);
+    const upload = await uploadPlan(hubs.url, xml, { chunkSize, localId: `plan-${randomUUID().slice(0, 8)}`, timeoutMs: 300_000, shouldStop: () => interrupted || hubExited });
+    const cpuTo = await cpuSnapshot(redis, pids);
+    rss.stop();
+
+    // Exact phases from the hub's own stamps: file complete in the hub's inbox, ack in the LA's.
+    const [sourceAccepted] = await readTimes(redis, [metaKey(prefix, HUB, upload.id)], 'acceptedAt');
+    const [ackAccepted] = await readTimes(redis, [metaKey(prefix, LA, upload.ackId)], 'acceptedAt');
+    const loaded = (upload.ack.match(/CPR06/g) ?? []).length;
+    const figures = {
+      date: new Date().toISOString(),
+      layout: options.layout,
+      redis: options.redis,
+      records: options.records,
+      fileMiB: round(bytes / 1024 / 1024, 1),
+      chunks: Math.ceil(bytes / chunkSize),
+      buildMs: Math.round(buildMs),
+      /** Start of the send to the acknowledgement's acceptedAt in the LA's inbox (exact). */
+      sendToAckMs: ackAccepted ? ackAccepted - upload.startedAt : NaN,
+      uploadMs: Math.round(upload.sentMs),
+      fileCompleteMs: sourceAccepted ? sourceAccepted - upload.startedAt : NaN,
+      processingMs: ackAccepted && sourceAccepted ? ackAccepted - sourceAccepted : NaN,
+      ackSeenByPollMs: Math.round(upload.seenMs),
+      ackDownloadedMs: Math.round(upload.doneMs),
+      fileStatus: /CPF0\d/.exec(upload.ack)?.[0] ?? 'none',
+      recordsLoaded: loaded,
+      hubPeakRssMb: Object.fromEntries(hubs.processes.map((p) => [p.role, round((rss.peakKb.get(p.child.pid!) ?? 0) / 1024, 1)])),
+      cpuPercent: { ...cpuFigures(cpuFrom, cpuTo), roles: hubs.processes.map((p) => p.role) },
+    };
+    const line = (label: string, value: string) => console.log(`${label.padEnd(24)}${value}`);
+    console.log(`plan upload: ${figures.records} records, ${figures.fileMiB} MiB in ${figures.chunks} chunk(s), layout ${figures.layout}, Redis ${figures.redis === 'fsync' ? 'appendfsync always' : 'as on CI'}`);
+    line('send to ack in LA inbox', `${round(figures.sendToAckMs / 1000, 2)} s`);
+    line('  upload (send returns)', `${round(figures.uploadMs / 1000, 2)} s   (file complete in hub inbox at ${round(figures.fileCompleteMs / 1000, 2)} s)`);
+    line('  processing', `${round(figures.processingMs / 1000, 2)} s   (file complete to ack accepted)`);
+    line('ack polled / downloaded', `${round(figures.ackSeenByPollMs / 1000, 2)} s / ${round(figures.ackDownloadedMs / 1000, 2)} s`);
+    line('result', `${figures.fileStatus}, ${figures.recordsLoaded} records CPR06`);
+    line('hub peak RSS', Object.entries(figures.hubPeakRssMb).map(([role, mb]) => `${role} ${mb} MB`).join(', '));
+    const c = figures.cpuPercent;
+    line('CPU % of a core', `${c.roles.map((r, i) => `${r} ${c.hubs[i]}`).join(', ')}, bench ${c.bench}, Redis ${c.redis}, machine ${c.machine} of ${c.cores * 100} (others ${c.others})`);
+    line('(XML built beforehand)', `${figures.buildMs} ms`);
+    if (options.json) console.log(JSON.stringify(figures));
+    if (interrupted) return 130;
+    return figures.fileStatus === 'CPF02' && loaded === options.records && !hubExited ? 0 : 1;
+  } finally {
+    await hubs?.stop();
+    if (redis) {
+      if (!own) await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
+    await own?.stop();
+    tmp.remove();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    killChildren();
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exit(2);
+  },
+);
