@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import {
-  closedLoop, configFile, cpuFigures, cpuSnapshot, deleteKeys, flowFigures, killChildren, newLoad, oneOf, openLoop, PeakRss, pool,
+  release, runMain,
+  closedLoop, configFile, cpuFigures, cpuSnapshot, flowFigures, newLoad, oneOf, openLoop, PeakRss, pool,
   positiveInteger, preloadChildren, round, startFsyncRedis, startHubs, summary, tempDir, uniquePrefix, waitProcessed, warnIfBusy,
   type CpuFigures, type FlowFigures, type Hubs, type Layout, type OwnRedis, type RedisMode,
 } from './cpis-support.js';
@@ -161,21 +162,8 @@ async function main(): Promise<number> {
     if (interrupted) return 130;
     return load.errors > 0 || flow.unprocessed > 0 || hubExited ? 1 : 0;
   } finally {
-    await hubs?.stop();
-    if (redis) {
-      if (!own) await deleteKeys(redis, prefix);
-      redis.disconnect();
-    }
-    await own?.stop();
-    tmp.remove();
+    await release({ hubs, redis, own, prefix, tmp });
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    killChildren();
-    process.stderr.write(`bench: ${err.message}\n`);
-    process.exit(2);
-  },
-);
+runMain(main);

@@ -637,3 +637,35 @@ export async function redisUsedMb(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return round(Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / 1024 / 1024, 1);
 }
+
+/** What a CP-IS benchmark starts and must give back, whatever happened. */
+export interface Resources {
+  tmp: { remove(): void };
+  prefix: string;
+  own?: OwnRedis;
+  hubs?: Hubs;
+  redis?: Redis;
+}
+
+/** Stops the hubs, deletes the run's keys (a Redis of our own just goes), and removes the temp folder. */
+export async function release(r: Resources): Promise<void> {
+  await r.hubs?.stop();
+  if (r.redis) {
+    if (!r.own) await deleteKeys(r.redis, r.prefix);
+    r.redis.disconnect();
+  }
+  await r.own?.stop();
+  r.tmp.remove();
+}
+
+/** Exits with the benchmark's status; 2, with every child killed, when it could not run. */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      killChildren();
+      process.stderr.write(`bench: ${err.message}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import {
-  configFile, cpuFigures, cpuSnapshot, deleteKeys, HUB, killChildren, LA, metaKey, nhsNumbers, oneOf, PeakRss, planFile, positiveInteger,
+  release, runMain,
+  configFile, cpuFigures, cpuSnapshot, HUB, LA, metaKey, nhsNumbers, oneOf, PeakRss, planFile, positiveInteger,
   readTimes, round, startFsyncRedis, startHubs, tempDir, uniquePrefix, uploadPlan, warnIfBusy, type Hubs, type Layout, type OwnRedis, type RedisMode,
 } from './cpis-support.js';
 
@@ -110,21 +111,8 @@ async function main(): Promise<number> {
     if (interrupted) return 130;
     return figures.fileStatus === 'CPF02' && loaded === options.records && !hubExited ? 0 : 1;
   } finally {
-    await hubs?.stop();
-    if (redis) {
-      if (!own) await deleteKeys(redis, prefix);
-      redis.disconnect();
-    }
-    await own?.stop();
-    tmp.remove();
+    await release({ hubs, redis, own, prefix, tmp });
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    killChildren();
-    process.stderr.write(`bench: ${err.message}\n`);
-    process.exit(2);
-  },
-);
+runMain(main);

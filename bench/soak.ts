@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import {
-  configFile, deleteKeys, Drainer, flowFigures, killChildren, LA, newLoad, oneOf, openLoop, pool, positiveInteger, preloadChildren,
+  release, runMain,
+  configFile, Drainer, flowFigures, LA, newLoad, oneOf, openLoop, pool, positiveInteger, preloadChildren,
   redisUsedMb, round, rssKb, sleep, startFsyncRedis, startHubs, summary, tempDir, TRUST, uniquePrefix, waitProcessed, warnIfBusy,
   type Hubs, type Layout, type OwnRedis, type RedisMode,
 } from './cpis-support.js';
@@ -144,21 +145,8 @@ async function main(): Promise<number> {
     if (interrupted) return 130;
     return figures.errors > 0 || flow.unprocessed > 0 || hubExited ? 1 : 0;
   } finally {
-    await hubs?.stop();
-    if (redis) {
-      if (!own) await deleteKeys(redis, prefix);
-      redis.disconnect();
-    }
-    await own?.stop();
-    tmp.remove();
+    await release({ hubs, redis, own, prefix, tmp });
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    killChildren();
-    process.stderr.write(`bench: ${err.message}\n`);
-    process.exit(2);
-  },
-);
+runMain(main);

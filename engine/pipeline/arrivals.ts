@@ -25,8 +25,8 @@ export class Arrivals {
       jobId: messageId,
       attempts,
       backoff: { type: 'cpis' },
-      // A finished message's story lives in the mailboxes; keeping its job only costs Redis time.
-      removeOnComplete: true,
+      // Kept an hour: the stalled-job history of a finished job is evidence for staff and tests.
+      removeOnComplete: { age: 3600, count: 10_000 },
       removeOnFail: false,
     });
   }
