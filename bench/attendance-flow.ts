@@ -1,10 +1,6 @@
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import {
-  release, runMain,
-  closedLoop, configFile, cpuFigures, cpuSnapshot, flowFigures, newLoad, oneOf, openLoop, PeakRss, pool,
-  positiveInteger, preloadChildren, round, startFsyncRedis, startHubs, summary, tempDir, uniquePrefix, waitProcessed, warnIfBusy,
-  type CpuFigures, type FlowFigures, type Hubs, type Layout, type OwnRedis, type RedisMode,
+  closedLoop, configFile, type CpuFigures, cpuFigures, cpuSnapshot, type FlowFigures, flowFigures, type Layout, newLoad, oneOf, openLoop, PeakRss, pool, positiveInteger, preloadChildren, type RedisMode, round, runBench, summary, waitProcessed, warnIfBusy,
 } from './cpis-support.js';
 
 /**
@@ -97,24 +93,11 @@ function print(f: Figures, firstErrors: string[], json: boolean): void {
   if (json) console.log(JSON.stringify(f));
 }
 
-async function main(): Promise<number> {
+function main(): void {
   const options = parseOptions();
   warnIfBusy();
-  let interrupted = false;
-  let hubExited = false;
-  process.once('SIGINT', () => { interrupted = true; });
-  const shouldStop = () => interrupted || hubExited;
-  const tmp = tempDir();
-  const prefix = uniquePrefix('flow');
-  let own: OwnRedis | undefined;
-  let hubs: Hubs | undefined;
-  let redis: Redis | undefined;
-  try {
-    own = options.redis === 'fsync' ? await startFsyncRedis(tmp.path) : undefined;
-    const redisUrl = own?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    redis = new Redis(redisUrl);
-    hubs = await startHubs(options.layout, configFile(tmp.path, options.concurrency), prefix, redisUrl, options.hubNodeOptions);
-    for (const p of hubs.processes) p.child.once('exit', () => { hubExited = true; });
+  runBench('flow', { layout: options.layout, redis: options.redis, config: (tmp) => configFile(tmp, options.concurrency), hubNodeOptions: options.hubNodeOptions }, async (run) => {
+    const { hubs, redis, prefix, shouldStop } = run;
     const children = await preloadChildren(hubs.url, options.children, shouldStop);
 
     const http = pool(hubs.url, options.rate ? 256 : options.senders);
@@ -125,7 +108,7 @@ async function main(): Promise<number> {
     const startedAt = Date.now();
     const measureFrom = startedAt + options.warmup * 1000;
     let cpuFrom: ReturnType<typeof cpuSnapshot> | undefined;
-    const cpuTimer = setTimeout(() => { cpuFrom = cpuSnapshot(redis!, pids); }, options.warmup * 1000);
+    const cpuTimer = setTimeout(() => { cpuFrom = cpuSnapshot(redis, pids); }, options.warmup * 1000);
     const tag = prefix.split(':')[1];
     if (options.rate) await openLoop(http, load, { rate: options.rate, durationMs, children, tag, shouldStop });
     else await closedLoop(http, redis, prefix, load, { senders: options.senders, durationMs, children, tag, shouldStop });
@@ -158,12 +141,10 @@ async function main(): Promise<number> {
       hubCpuMsPerAttendance: round(hubMs / Math.max(1, flow.accepted), 3),
     };
     print(figures, load.firstErrors, options.json);
-    if (hubExited) process.stderr.write('bench: a hub process exited during the run\n');
-    if (interrupted) return 130;
-    return load.errors > 0 || flow.unprocessed > 0 || hubExited ? 1 : 0;
-  } finally {
-    await release({ hubs, redis, own, prefix, tmp });
-  }
+    if (run.hubExited()) process.stderr.write('bench: a hub process exited during the run\n');
+    if (run.interrupted()) return 130;
+    return load.errors > 0 || flow.unprocessed > 0 || run.hubExited() ? 1 : 0;
+  });
 }
 
-runMain(main);
+main();

@@ -638,28 +638,61 @@ export async function redisUsedMb(redis: Redis): Promise<number> {
   return round(Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / 1024 / 1024, 1);
 }
 
-/** What a CP-IS benchmark starts and must give back, whatever happened. */
-export interface Resources {
-  tmp: { remove(): void };
+export interface BenchSetup {
+  layout: Layout;
+  redis: RedisMode;
+  /** Writes the hub configuration into the run's temp folder and returns its path. */
+  config: (tmp: string) => string;
+  hubNodeOptions: string[];
+}
+
+export interface BenchRun {
+  hubs: Hubs;
+  redis: Redis;
   prefix: string;
-  own?: OwnRedis;
-  hubs?: Hubs;
-  redis?: Redis;
+  interrupted(): boolean;
+  hubExited(): boolean;
+  shouldStop(): boolean;
 }
 
-/** Stops the hubs, deletes the run's keys (a Redis of our own just goes), and removes the temp folder. */
-export async function release(r: Resources): Promise<void> {
-  await r.hubs?.stop();
-  if (r.redis) {
-    if (!r.own) await deleteKeys(r.redis, r.prefix);
-    r.redis.disconnect();
-  }
-  await r.own?.stop();
-  r.tmp.remove();
-}
-
-/** Exits with the benchmark's status; 2, with every child killed, when it could not run. */
-export function runMain(main: () => Promise<number>): void {
+/**
+ * Starts what a CP-IS benchmark measures (its own fsync Redis when asked, the hub
+ * processes, a unique key prefix), runs `body`, then gives everything back whatever
+ * happened: hubs stopped, the run's keys deleted, the temp folder removed. Exits with
+ * the body's status; 2, with every child killed, when the run could not start.
+ */
+export function runBench(name: string, setup: BenchSetup, body: (run: BenchRun) => Promise<number>): void {
+  let interrupted = false;
+  let hubExited = false;
+  process.once('SIGINT', () => { interrupted = true; });
+  const main = async () => {
+    const tmp = tempDir();
+    const prefix = uniquePrefix(name);
+    let own: OwnRedis | undefined;
+    let hubs: Hubs | undefined;
+    let redis: Redis | undefined;
+    try {
+      own = setup.redis === 'fsync' ? await startFsyncRedis(tmp.path) : undefined;
+      const redisUrl = own?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+      redis = new Redis(redisUrl);
+      hubs = await startHubs(setup.layout, setup.config(tmp.path), prefix, redisUrl, setup.hubNodeOptions);
+      for (const p of hubs.processes) p.child.once('exit', () => { hubExited = true; });
+      return await body({
+        hubs, redis, prefix,
+        interrupted: () => interrupted,
+        hubExited: () => hubExited,
+        shouldStop: () => interrupted || hubExited,
+      });
+    } finally {
+      await hubs?.stop();
+      if (redis) {
+        if (!own) await deleteKeys(redis, prefix);
+        redis.disconnect();
+      }
+      await own?.stop();
+      tmp.remove();
+    }
+  };
   main().then(
     (code) => process.exit(code),
     (err: Error) => {

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import {
-  release, runMain,
-  configFile, cpuFigures, cpuSnapshot, HUB, LA, metaKey, nhsNumbers, oneOf, PeakRss, planFile, positiveInteger,
-  readTimes, round, startFsyncRedis, startHubs, tempDir, uniquePrefix, uploadPlan, warnIfBusy, type Hubs, type Layout, type OwnRedis, type RedisMode,
+  configFile, cpuFigures, cpuSnapshot, HUB, LA, type Layout, metaKey, nhsNumbers, oneOf, PeakRss, planFile, positiveInteger, readTimes, type RedisMode, round, runBench, uploadPlan, warnIfBusy,
 } from './cpis-support.js';
 
 /**
@@ -41,23 +38,11 @@ function parseOptions() {
   };
 }
 
-async function main(): Promise<number> {
+function main(): void {
   const options = parseOptions();
   warnIfBusy();
-  let interrupted = false;
-  let hubExited = false;
-  process.once('SIGINT', () => { interrupted = true; });
-  const tmp = tempDir();
-  const prefix = uniquePrefix('plan');
-  let own: OwnRedis | undefined;
-  let hubs: Hubs | undefined;
-  let redis: Redis | undefined;
-  try {
-    own = options.redis === 'fsync' ? await startFsyncRedis(tmp.path) : undefined;
-    const redisUrl = own?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    redis = new Redis(redisUrl);
-    hubs = await startHubs(options.layout, configFile(tmp.path), prefix, redisUrl, options.hubNodeOptions);
-    for (const p of hubs.processes) p.child.once('exit', () => { hubExited = true; });
+  runBench('plan', { layout: options.layout, redis: options.redis, config: (tmp) => configFile(tmp), hubNodeOptions: options.hubNodeOptions }, async (run) => {
+    const { hubs, redis, prefix } = run;
 
     const built = performance.now();
     const xml = planFile(1, nhsNumbers(options.records));
@@ -68,7 +53,7 @@ async function main(): Promise<number> {
     const pids = hubs.processes.map((p) => p.child.pid!);
     const rss = new PeakRss(pids);
     const cpuFrom = await cpuSnapshot(redis, pids);
-    const upload = await uploadPlan(hubs.url, xml, { chunkSize, localId: `plan-${randomUUID().slice(0, 8)}`, timeoutMs: 300_000, shouldStop: () => interrupted || hubExited });
+    const upload = await uploadPlan(hubs.url, xml, { chunkSize, localId: `plan-${randomUUID().slice(0, 8)}`, timeoutMs: 300_000, shouldStop: run.shouldStop });
     const cpuTo = await cpuSnapshot(redis, pids);
     rss.stop();
 
@@ -108,11 +93,9 @@ async function main(): Promise<number> {
     line('CPU % of a core', `${c.roles.map((r, i) => `${r} ${c.hubs[i]}`).join(', ')}, bench ${c.bench}, Redis ${c.redis}, machine ${c.machine} of ${c.cores * 100} (others ${c.others})`);
     line('(XML built beforehand)', `${figures.buildMs} ms`);
     if (options.json) console.log(JSON.stringify(figures));
-    if (interrupted) return 130;
-    return figures.fileStatus === 'CPF02' && loaded === options.records && !hubExited ? 0 : 1;
-  } finally {
-    await release({ hubs, redis, own, prefix, tmp });
-  }
+    if (run.interrupted()) return 130;
+    return figures.fileStatus === 'CPF02' && loaded === options.records && !run.hubExited() ? 0 : 1;
+  });
 }
 
-runMain(main);
+main();

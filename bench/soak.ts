@@ -1,10 +1,6 @@
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import {
-  release, runMain,
-  configFile, Drainer, flowFigures, LA, newLoad, oneOf, openLoop, pool, positiveInteger, preloadChildren,
-  redisUsedMb, round, rssKb, sleep, startFsyncRedis, startHubs, summary, tempDir, TRUST, uniquePrefix, waitProcessed, warnIfBusy,
-  type Hubs, type Layout, type OwnRedis, type RedisMode,
+  configFile, Drainer, flowFigures, LA, type Layout, newLoad, oneOf, openLoop, pool, positiveInteger, preloadChildren, type RedisMode, redisUsedMb, round, rssKb, runBench, sleep, summary, TRUST, waitProcessed, warnIfBusy,
 } from './cpis-support.js';
 
 /**
@@ -54,24 +50,11 @@ interface Sample {
   drained: number;
 }
 
-async function main(): Promise<number> {
+function main(): void {
   const options = parseOptions();
   warnIfBusy();
-  let interrupted = false;
-  let hubExited = false;
-  process.once('SIGINT', () => { interrupted = true; });
-  const shouldStop = () => interrupted || hubExited;
-  const tmp = tempDir();
-  const prefix = uniquePrefix('soak');
-  let own: OwnRedis | undefined;
-  let hubs: Hubs | undefined;
-  let redis: Redis | undefined;
-  try {
-    own = options.redis === 'fsync' ? await startFsyncRedis(tmp.path) : undefined;
-    const redisUrl = own?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    redis = new Redis(redisUrl);
-    hubs = await startHubs(options.layout, configFile(tmp.path), prefix, redisUrl, []);
-    for (const p of hubs.processes) p.child.once('exit', () => { hubExited = true; });
+  runBench('soak', { layout: options.layout, redis: options.redis, config: (tmp) => configFile(tmp), hubNodeOptions: [] }, async (run) => {
+    const { hubs, redis, prefix, shouldStop } = run;
     const children = await preloadChildren(hubs.url, options.children, shouldStop);
 
     const http = pool(hubs.url, 128);
@@ -84,8 +67,8 @@ async function main(): Promise<number> {
     const sample = async () => {
       const s: Sample = {
         second: Math.round((Date.now() - startedAt) / 1000),
-        rssMb: Object.fromEntries(hubs!.processes.map((p) => [p.role, round((rssKb(p.child.pid!) ?? 0) / 1024, 1)])),
-        redisMb: await redisUsedMb(redis!),
+        rssMb: Object.fromEntries(hubs.processes.map((p) => [p.role, round((rssKb(p.child.pid!) ?? 0) / 1024, 1)])),
+        redisMb: await redisUsedMb(redis),
         drained: drainers.reduce((a, d) => a + d.drained, 0),
       };
       samples.push(s);
@@ -142,11 +125,9 @@ async function main(): Promise<number> {
       `${flow.processedPerSecond}/s processed; errors ${figures.errors}, unprocessed ${flow.unprocessed}, late ${figures.late}`);
     for (const message of [...load.firstErrors, ...drainers.flatMap((d) => d.firstErrors)]) console.log(`  error: ${message}`);
     if (options.json) console.log(JSON.stringify(figures));
-    if (interrupted) return 130;
-    return figures.errors > 0 || flow.unprocessed > 0 || hubExited ? 1 : 0;
-  } finally {
-    await release({ hubs, redis, own, prefix, tmp });
-  }
+    if (run.interrupted()) return 130;
+    return figures.errors > 0 || flow.unprocessed > 0 || run.hubExited() ? 1 : 0;
+  });
 }
 
-runMain(main);
+main();

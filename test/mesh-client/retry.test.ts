@@ -1,29 +1,14 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { MeshClient, MeshClientError, type MeshClientOptions } from '../../adapters/mesh-client/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { MeshClient, MeshClientError } from '../../adapters/mesh-client/index.js';
 import { backoffMs, retryAfterMs } from '../../adapters/mesh-client/retry.js';
-import { drop, json, startStub, type StubHandler, type StubServer } from './stub-server.js';
+import { drop, json, startStub, STUB_CREDENTIALS as CREDENTIALS, stubClients } from './stub-server.js';
 
-const MB = 'X26ABC1';
-const CREDENTIALS = { mailboxId: MB, password: 'password', sharedKey: 'TestKey' };
-let stub: StubServer | undefined;
-
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function clientFor(handler: StubHandler, opts: Partial<MeshClientOptions> = {}): Promise<MeshClient> {
-  stub = await startStub(handler);
-  return new MeshClient({
-    ...CREDENTIALS,
-    baseUrl: stub.url,
-    retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 5_000 },
-    ...opts,
-  });
-}
+const MB = CREDENTIALS.mailboxId;
+const stubs = stubClients({ retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 5_000 } });
+const clientFor = stubs.client;
 
 function requestsTo(method: string, path: string): number {
-  return stub!.seen.filter((s) => s.method === method && s.path === path).length;
+  return stubs.seen().filter((s) => s.method === method && s.path === path).length;
 }
 
 async function failure(p: Promise<unknown>): Promise<MeshClientError> {
@@ -40,26 +25,26 @@ describe('retried requests', () => {
     const client = await clientFor((_req, res, n) => (n === 1 ? json(res, 503, {}) : json(res, 200, { count: 7 })));
     await expect(client.count()).resolves.toBe(7);
     expect(requestsTo('GET', `/messageexchange/${MB}/count`)).toBe(2);
-    const [first, second] = stub!.seen.map((s) => s.headers.authorization);
+    const [first, second] = stubs.seen().map((s) => s.headers.authorization);
     expect(first).not.toEqual(second);
   });
 
   it.each([425, 429, 502, 504])('retries %i', async (status) => {
     const client = await clientFor((_req, res, n) => (n === 1 ? json(res, status, {}) : json(res, 200, { count: 1 })));
     await expect(client.count()).resolves.toBe(1);
-    expect(stub!.seen).toHaveLength(2);
+    expect(stubs.seen()).toHaveLength(2);
   });
 
   it('retries a GET whose connection was dropped', async () => {
     const client = await clientFor((_req, res, n) => (n === 1 ? drop(res) : json(res, 200, { count: 3 })));
     await expect(client.count()).resolves.toBe(3);
-    expect(stub!.seen).toHaveLength(2);
+    expect(stubs.seen()).toHaveLength(2);
   });
 
   it('retries a GET that timed out', async () => {
     const client = await clientFor((_req, res, n) => (n === 1 ? undefined : json(res, 200, { count: 4 })), { timeoutMs: 200 });
     await expect(client.count()).resolves.toBe(4);
-    expect(stub!.seen).toHaveLength(2);
+    expect(stubs.seen()).toHaveLength(2);
   });
 
   it('retries a chunk POST, and not the first POST', async () => {
@@ -71,7 +56,7 @@ describe('retried requests', () => {
       { chunkSize: 10 },
     );
     await expect(client.send({ to: 'X26ABC2', workflowId: 'TEST_WORKFLOW', body: 'x'.repeat(25) })).resolves.toBe('M1');
-    expect(stub!.seen.map((s) => [s.path, s.headers['mex-chunk-range']])).toEqual([
+    expect(stubs.seen().map((s) => [s.path, s.headers['mex-chunk-range']])).toEqual([
       [`/messageexchange/${MB}/outbox`, '1:3'],
       [`/messageexchange/${MB}/outbox/M1/2`, '2:3'],
       [`/messageexchange/${MB}/outbox/M1/2`, '2:3'],
@@ -109,7 +94,7 @@ describe('retried requests', () => {
   it('gives up after the last attempt with the last error', async () => {
     const client = await clientFor((_req, res) => json(res, 503, {}), { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10 } });
     expect(await failure(client.count())).toMatchObject({ code: 'HTTP_503', status: 503 });
-    expect(stub!.seen).toHaveLength(3);
+    expect(stubs.seen()).toHaveLength(3);
   });
 
   it('does not retry other errors', async () => {
@@ -117,7 +102,7 @@ describe('retried requests', () => {
       json(res, 404, { message_id: 'M5', internal_id: 'I', detail: [{ event: 'GET', code: '20', msg: 'not found' }] }),
     );
     expect(await failure(client.download('M5'))).toMatchObject({ code: '20', meshCode: '20', status: 404, messageId: 'M5' });
-    expect(stub!.seen).toHaveLength(1);
+    expect(stubs.seen()).toHaveLength(1);
   });
 
   it('reports a refused connection as NETWORK', async () => {
@@ -134,19 +119,19 @@ describe('the first POST to /outbox', () => {
   it('is not retried after 503: exactly one request', async () => {
     const client = await clientFor((_req, res) => json(res, 503, {}));
     expect(await failure(client.send(message))).toMatchObject({ status: 503 });
-    expect(stub!.seen).toHaveLength(1);
+    expect(stubs.seen()).toHaveLength(1);
   });
 
   it('is not retried after a dropped connection: exactly one request', async () => {
     const client = await clientFor((_req, res) => drop(res));
     expect(await failure(client.send(message))).toMatchObject({ code: 'NETWORK' });
-    expect(stub!.seen).toHaveLength(1);
+    expect(stubs.seen()).toHaveLength(1);
   });
 
   it('is not retried after a timeout: exactly one request', async () => {
     const client = await clientFor(() => undefined, { timeoutMs: 200 });
     expect(await failure(client.send(message))).toMatchObject({ code: 'TIMEOUT' });
-    expect(stub!.seen).toHaveLength(1);
+    expect(stubs.seen()).toHaveLength(1);
   });
 });
 
@@ -159,13 +144,13 @@ describe('Retry-After', () => {
     await expect(client.count()).resolves.toBe(0);
     // Without the header the backoff would be a few milliseconds (baseDelayMs 5).
     expect(Date.now() - started).toBeGreaterThanOrEqual(990);
-    expect(stub!.seen).toHaveLength(2);
+    expect(stubs.seen()).toHaveLength(2);
   });
 
   it('gives up at once, carrying the header, when the wait is longer than maxDelayMs', async () => {
     const client = await clientFor((_req, res) => json(res, 503, {}, { 'retry-after': '120' }));
     expect(await failure(client.count())).toMatchObject({ status: 503, retryAfter: '120' });
-    expect(stub!.seen).toHaveLength(1);
+    expect(stubs.seen()).toHaveLength(1);
   });
 });
 

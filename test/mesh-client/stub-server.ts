@@ -1,3 +1,5 @@
+import { afterEach } from '@jest/globals';
+import { MeshClient, type MeshClientOptions } from '../../adapters/mesh-client/index.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -53,4 +55,25 @@ export function drop(res: ServerResponse): void {
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/vnd.mesh.v2+json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+export const STUB_CREDENTIALS = { mailboxId: 'X26ABC1', password: 'password', sharedKey: 'TestKey' };
+
+/**
+ * For a test file: each test's client talks to a stub of its own, closed after the
+ * test. `seen()` is what the current test's stub received.
+ */
+export function stubClients(defaults: Partial<MeshClientOptions>) {
+  let stub: StubServer | undefined;
+  afterEach(async () => {
+    await stub?.close();
+    stub = undefined;
+  });
+  return {
+    async client(handler: StubHandler, opts: Partial<MeshClientOptions> = {}): Promise<MeshClient> {
+      stub = await startStub(handler);
+      return new MeshClient({ ...STUB_CREDENTIALS, baseUrl: stub.url, ...defaults, ...opts });
+    },
+    seen: (): SeenRequest[] => stub!.seen,
+  };
 }

@@ -1,26 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
 import { hashMatches, parseAuthorization } from '../../engine/mesh/auth-token.js';
-import { MeshClient, MeshClientError, type MeshClientOptions } from '../../adapters/mesh-client/index.js';
-import { json, startStub, type StubHandler, type StubServer } from './stub-server.js';
+import { MeshClientError } from '../../adapters/mesh-client/index.js';
+import { json, STUB_CREDENTIALS as CREDENTIALS, stubClients, type StubHandler } from './stub-server.js';
 
 /** What the client puts on the wire and how it reads answers, against a stub that shows the raw bytes. */
 
-const MB = 'X26ABC1';
-const CREDENTIALS = { mailboxId: MB, password: 'password', sharedKey: 'TestKey' };
-let stub: StubServer | undefined;
-
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function clientFor(handler: StubHandler, opts: Partial<MeshClientOptions> = {}): Promise<MeshClient> {
-  stub = await startStub(handler);
-  return new MeshClient({ ...CREDENTIALS, baseUrl: stub.url, retry: { attempts: 1 }, ...opts });
-}
+const MB = CREDENTIALS.mailboxId;
+const stubs = stubClients({ retry: { attempts: 1 } });
+const clientFor = stubs.client;
 
 function octets(res: ServerResponse, status: number, body: Buffer, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/octet-stream', ...headers });
@@ -32,7 +22,7 @@ describe('every request', () => {
     const client = await clientFor((_req, res) => json(res, 200, { count: 0 }));
     await client.count();
     await client.count();
-    const [a, b] = stub!.seen.map((s) => s.headers);
+    const [a, b] = stubs.seen().map((s) => s.headers);
     const token = parseAuthorization(a.authorization);
     expect(token && hashMatches(token, CREDENTIALS)).toBe(true);
     expect(token?.mailboxId).toBe(MB);
@@ -44,7 +34,7 @@ describe('every request', () => {
   it('handshakes with the client and OS headers', async () => {
     const client = await clientFor((_req, res) => res.end());
     await client.handshake();
-    const [req] = stub!.seen;
+    const [req] = stubs.seen();
     expect(req.method).toBe('POST');
     expect(req.path).toBe(`/messageexchange/${MB}`);
     expect(req.headers['mex-clientversion']).toMatch(/==/);
@@ -62,7 +52,7 @@ describe('send', () => {
       to: 'X26ABC2', workflowId: 'TEST_WORKFLOW', body: 'hello', localId: 'L1', subject: 'S', fileName: 'f.txt', contentType: 'text/plain',
     });
     expect(id).toBe('M1');
-    const [req] = stub!.seen;
+    const [req] = stubs.seen();
     expect(req.body.toString()).toBe('hello');
     expect(req.headers['content-encoding']).toBeUndefined();
     expect(req.headers['mex-chunk-range']).toBeUndefined();
@@ -77,7 +67,7 @@ describe('send', () => {
     const client = await clientFor(accept);
     await client.send({ to: 'X26ABC2', workflowId: 'TEST_WORKFLOW', body });
     await client.send({ to: 'X26ABC2', workflowId: 'TEST_WORKFLOW', body, compress: false });
-    const [gz, plain] = stub!.seen;
+    const [gz, plain] = stubs.seen();
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.body).equals(body)).toBe(true);
     expect(plain.headers['content-encoding']).toBeUndefined();
@@ -88,12 +78,12 @@ describe('send', () => {
     const body = randomBytes(2500);
     const client = await clientFor(accept, { chunkSize: 1000 });
     await client.send({ to: 'X26ABC2', workflowId: 'TEST_WORKFLOW', body });
-    expect(stub!.seen.map((s) => [s.path, s.headers['mex-chunk-range'], s.headers['content-encoding']])).toEqual([
+    expect(stubs.seen().map((s) => [s.path, s.headers['mex-chunk-range'], s.headers['content-encoding']])).toEqual([
       [`/messageexchange/${MB}/outbox`, '1:3', 'gzip'],
       [`/messageexchange/${MB}/outbox/M1/2`, '2:3', 'gzip'],
       [`/messageexchange/${MB}/outbox/M1/3`, '3:3', 'gzip'],
     ]);
-    const pieces = stub!.seen.map((s) => gunzipSync(s.body));
+    const pieces = stubs.seen().map((s) => gunzipSync(s.body));
     expect(pieces.map((p) => p.length)).toEqual([1000, 1000, 500]);
     expect(Buffer.concat(pieces).equals(body)).toBe(true);
   });
@@ -103,7 +93,7 @@ describe('send', () => {
     const err = await client.send({ to: 'X26ABC2\r\nX: y', workflowId: 'TEST_WORKFLOW', body: 'x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MeshClientError);
     expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' });
-    expect(stub!.seen).toHaveLength(0);
+    expect(stubs.seen()).toHaveLength(0);
   });
 });
 
@@ -126,7 +116,7 @@ describe('download', () => {
       octets(res, n < 3 ? 206 : 200, gzipSync(parts[n - 1]), { 'content-encoding': 'gzip', 'mex-chunk-range': `${n}:3` });
     });
     const msg = await client.download('M1');
-    expect(stub!.seen.map((s) => s.path)).toEqual([
+    expect(stubs.seen().map((s) => s.path)).toEqual([
       `/messageexchange/${MB}/inbox/M1`, `/messageexchange/${MB}/inbox/M1/2`, `/messageexchange/${MB}/inbox/M1/3`,
     ]);
     expect(msg.body.equals(payload)).toBe(true);
@@ -160,14 +150,14 @@ describe('download', () => {
 describe('inboxIds', () => {
   it('follows relative links.next until there is none', async () => {
     const client = await clientFor((req, res) => {
-      const page = stub!.seen.length;
+      const page = stubs.seen().length;
       const next = page < 3 ? `/messageexchange/${MB}/inbox?max_results=10&continue_from=page${page + 1}` : undefined;
       json(res, 200, { messages: [`A${page}`, `B${page}`], links: { self: req.path, ...(next && { next }) }, approx_inbox_count: 6 });
     });
     const ids: string[] = [];
     for await (const id of client.inboxIds({ maxResults: 10, workflowFilter: '!*_ACK*' })) ids.push(id);
     expect(ids).toEqual(['A1', 'B1', 'A2', 'B2', 'A3', 'B3']);
-    expect(stub!.seen.map((s) => s.search)).toEqual([
+    expect(stubs.seen().map((s) => s.search)).toEqual([
       '?max_results=10&workflow_filter=%21*_ACK*',
       '?max_results=10&continue_from=page2',
       '?max_results=10&continue_from=page3',
