@@ -48,3 +48,12 @@ export function sendError(err: unknown): AdapterError {
     ? adapterError('HUB_REJECTED', `the hub refused the message: ${err.message}`)
     : adapterError('HUB_UNAVAILABLE', `the hub could not take the message now: ${err.message}`);
 }
+
+/**
+ * What a source does to its raw input before sending: check an XML document against its
+ * XSD, or translate an HL7 v2 message into attendance XML. A `localId` here overrides the
+ * one the source would derive (an HL7 message's control id is better than a file hash).
+ */
+export type Prepared = { ok: true; body: Buffer; localId?: string } | { ok: false; error: AdapterError };
+
+export type Prepare = (input: Buffer, name: string) => Prepared;
