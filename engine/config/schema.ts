@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
+import { secret } from './secret.js';
+
+export type { SecretSource } from './secret.js';
 
 const odsCode = z.string().regex(/^[A-Z0-9]{3,9}$/, 'an ODS code is 3 to 9 upper-case letters or digits');
 const mailboxId = z.string().regex(/^[A-Z0-9]{1,20}$/, 'a mailbox id is upper-case letters and digits');
 const workflowId = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a workflow id is letters, digits, _ . -');
-
-/** A secret comes from an environment variable or a file; inline values only in sample files. */
-const secret = z.union([
-  z.string().min(1),
-  z.object({ env: z.string().min(1) }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
-]);
-export type SecretSource = z.infer<typeof secret>;
 
 const organisation = z.object({
   ods: odsCode,
