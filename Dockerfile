@@ -8,6 +8,8 @@ COPY engine ./engine
 COPY adapters ./adapters
 COPY schemas ./schemas
 COPY config ./config
+# The adapters' working folders (docker-compose.yml mounts a volume here).
+RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8700
 CMD ["node", "--import", "tsx", "engine/main.ts"]

@@ -1,0 +1,42 @@
+import type { SecretSource } from '../../engine/config/secret.js';
+import { ConfigError, readConfigFile, readSecret } from '../../engine/config/yaml-file.js';
+import { laConfigSchema, pasConfigSchema, type LaConfig, type PasConfig } from './schema.js';
+
+/** A configuration with every secret (`{env}`, `{file}`) replaced by its value. */
+export type Resolved<T> = T extends SecretSource
+  ? string
+  : T extends (infer U)[]
+    ? Resolved<U>[]
+    : T extends object
+      ? { [K in keyof T]: Resolved<T[K]> }
+      : T;
+
+export function loadPasConfig(file: string, env: NodeJS.ProcessEnv = process.env): Resolved<PasConfig> {
+  return withEnvironment(resolveSecrets(readConfigFile(file, pasConfigSchema), file, env) as Resolved<PasConfig>, env);
+}
+
+export function loadLaConfig(file: string, env: NodeJS.ProcessEnv = process.env): Resolved<LaConfig> {
+  return withEnvironment(resolveSecrets(readConfigFile(file, laConfigSchema), file, env) as Resolved<LaConfig>, env);
+}
+
+/** MESH_URL and MESH_SHARED_KEY override the file, as for the hub: one file serves several deployments. */
+function withEnvironment<C extends { mesh: { url: string; sharedKey: string } }>(cfg: C, env: NodeJS.ProcessEnv): C {
+  const url = env.MESH_URL ?? cfg.mesh.url;
+  if (!URL.canParse(url)) throw new ConfigError(`MESH_URL: not a URL: ${url}`);
+  return { ...cfg, mesh: { ...cfg.mesh, url, sharedKey: env.MESH_SHARED_KEY ?? cfg.mesh.sharedKey } };
+}
+
+/** Walks the checked configuration; the schema guarantees that `{env}` and `{file}` objects are secrets. */
+function resolveSecrets(value: unknown, file: string, env: NodeJS.ProcessEnv, path = ''): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => resolveSecrets(v, file, env, `${path}[${i}]`));
+  if (typeof value !== 'object' || value === null) return value;
+  if (isSecretRef(value)) return readSecret(value, file, path, env);
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, resolveSecrets(v, file, env, path ? `${path}.${k}` : k)]),
+  );
+}
+
+function isSecretRef(value: object): value is Exclude<SecretSource, string> {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'env' || keys[0] === 'file');
+}
