@@ -1,5 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { pathToFileURL } from 'node:url';
+
+/** tsx's loader by absolute URL, so a process started in another folder (`cwd`) still finds it. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface ReadyProcess {
   child: ChildProcess;
@@ -22,7 +27,7 @@ export interface TsProcess {
 
 /** Starts the process and resolves once `ready` appears; rejects with its output if it exits or times out first. */
 export async function spawnReady(p: TsProcess): Promise<ReadyProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', p.script, ...(p.args ?? [])], {
+  const child = spawn(process.execPath, ['--import', TSX, p.script, ...(p.args ?? [])], {
     env: { ...process.env, NODE_OPTIONS: '', ...p.env },
     cwd: p.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],

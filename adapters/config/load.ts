@@ -3,7 +3,7 @@ import { ConfigError, readConfigFile, readSecret } from '../../engine/config/yam
 import { laConfigSchema, pasConfigSchema, type LaConfig, type PasConfig } from './schema.js';
 
 /** A configuration with every secret (`{env}`, `{file}`) replaced by its value. */
-export type Resolved<T> = T extends SecretSource
+export type Resolved<T> = T extends Exclude<SecretSource, string>
   ? string
   : T extends (infer U)[]
     ? Resolved<U>[]

@@ -1,0 +1,42 @@
+import type { Logger } from '../../engine/log.js';
+import type { Resolved } from '../config/load.js';
+import type { Hl7SourceConfig, PasConfig } from '../config/schema.js';
+import { meshSender } from '../core/sender.js';
+import { mailboxPoller } from '../delivery/mailbox-poller.js';
+import { mllpSource } from '../hl7/mllp-source.js';
+import { prepareHl7 } from '../hl7/prepare-hl7.js';
+import { checkMailbox, meshClient } from '../runtime/mesh-connection.js';
+import { startParts, type Part, type RunningAdapter } from '../runtime/parts.js';
+import { sinkFrom } from '../runtime/sink.js';
+import { amqpSourceFrom, folderSourceFrom, xmlPrepare, type SourceContext } from '../runtime/sources.js';
+
+/**
+ * The PAS adapter at a trust: attendances from the PAS (folder, AMQP, HL7 v2) go to the
+ * hub; flag responses (and the hub's reports) come back to the PAS through the sink.
+ */
+export async function startPasAdapter(cfg: Resolved<PasConfig>, log: Logger): Promise<RunningAdapter> {
+  const client = meshClient(cfg.mesh);
+  await checkMailbox(client, cfg.mesh, log);
+  const ctx: SourceContext = {
+    send: meshSender(client, { to: cfg.hub.mailbox, workflowId: cfg.hub.workflow }),
+    retry: cfg.retry,
+    log,
+  };
+  const { folder, amqp, hl7 } = cfg.sources;
+  const sink = sinkFrom(cfg.responses.sink, log);
+  const parts: Part[] = [
+    ...(folder ? [folderSourceFrom(folder, xmlPrepare('attendance'), ['.xml'], ctx)] : []),
+    ...(amqp ? [amqpSourceFrom(amqp, xmlPrepare('attendance'), ctx)] : []),
+    ...(hl7 ? hl7Sources(hl7, ctx) : []),
+    mailboxPoller({ client, intervalMs: cfg.responses.poll, route: () => sink, retry: cfg.retry, log }),
+  ];
+  return startParts(parts, [() => sink.close()], log);
+}
+
+function hl7Sources(cfg: Hl7SourceConfig, ctx: SourceContext): Part[] {
+  const translate = { departmentType: cfg.departmentType, careSettingName: cfg.careSettingName };
+  return [
+    ...(cfg.mllp ? [mllpSource({ port: cfg.mllp.port, host: cfg.mllp.host, translate, send: ctx.send, log: ctx.log })] : []),
+    ...(cfg.folder ? [folderSourceFrom(cfg.folder, prepareHl7(translate), ['.hl7'], ctx)] : []),
+  ];
+}

@@ -1,0 +1,39 @@
+import { MeshClient, MeshClientError } from '../mesh-client/index.js';
+import type { Resolved } from '../config/load.js';
+import type { MeshConnection } from '../config/schema.js';
+import type { Logger } from '../../engine/log.js';
+
+/** Start-up cannot go on: wrong credentials are not fixed by waiting. */
+export class StartupError extends Error {
+  constructor(readonly code: 'MESH_CREDENTIALS', message: string) {
+    super(message);
+  }
+}
+
+export function meshClient(cfg: Resolved<MeshConnection>): MeshClient {
+  return new MeshClient({
+    baseUrl: cfg.url,
+    mailboxId: cfg.mailbox,
+    password: cfg.password,
+    sharedKey: cfg.sharedKey,
+    timeoutMs: cfg.timeout,
+  });
+}
+
+/**
+ * A handshake at start: refused credentials stop the adapter (StartupError); a hub that
+ * cannot be reached is one clear error line, and the adapter starts anyway, because its
+ * sources and poller retry on their own and files wait where they are.
+ */
+export async function checkMailbox(client: MeshClient, cfg: Resolved<MeshConnection>, log: Logger): Promise<void> {
+  try {
+    await client.handshake();
+    log.info('mailbox reachable', { mailbox: cfg.mailbox, hub: cfg.url });
+  } catch (err) {
+    if (!(err instanceof MeshClientError)) throw err;
+    if (err.status === 401 || err.status === 403) {
+      throw new StartupError('MESH_CREDENTIALS', `the hub at ${cfg.url} refused mailbox ${cfg.mailbox}'s credentials (${err.code}); check mesh.mailbox, mesh.password and mesh.sharedKey`);
+    }
+    log.error('hub unreachable at start; will keep trying', { mailbox: cfg.mailbox, hub: cfg.url, code: err.code });
+  }
+}

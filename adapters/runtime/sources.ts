@@ -1,0 +1,31 @@
+import type { Logger } from '../../engine/log.js';
+import type { BackoffSettings } from '../../engine/pipeline/backoff.js';
+import type { Resolved } from '../config/load.js';
+import type { AmqpSourceConfig, FolderSourceConfig } from '../config/schema.js';
+import type { Source } from '../core/delivery.js';
+import { checkDocument, type OutgoingKind } from '../core/document.js';
+import type { Prepare, Sender } from '../core/sender.js';
+import { amqpSource } from '../sources/amqp-source.js';
+import { folderSource } from '../sources/folder-source.js';
+
+export interface SourceContext {
+  send: Sender;
+  retry: BackoffSettings;
+  log: Logger;
+}
+
+/** Checks an XML document of the kind this source carries against its XSD before it leaves. */
+export function xmlPrepare(kind: OutgoingKind): Prepare {
+  return (body) => {
+    const error = checkDocument(kind, body);
+    return error ? { ok: false, error } : { ok: true, body };
+  };
+}
+
+export function folderSourceFrom(cfg: FolderSourceConfig, prepare: Prepare, extensions: string[], ctx: SourceContext): Source {
+  return folderSource({ folder: cfg.path, extensions, settleMs: cfg.settle, pollMs: cfg.poll, prepare, ...ctx });
+}
+
+export function amqpSourceFrom(cfg: Resolved<AmqpSourceConfig>, prepare: Prepare, ctx: SourceContext): Source {
+  return amqpSource({ ...cfg, prepare, ...ctx });
+}

@@ -1,0 +1,97 @@
+import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { describeError, type AdapterError } from '../core/errors.js';
+
+/**
+ * Where a drop folder's files go once handled:
+ *   sent/<name>                 the file the hub accepted
+ *   sent/<name>.message-id      its MESH message id and a newline
+ *   rejected/<name>             a file that cannot be sent
+ *   rejected/<name>.error.txt   why (describeError)
+ * Other sidecars may sit beside a sent file (the LA adapter puts `<name>.ack.xml` there).
+ * The sidecar is written first and created exclusively, so it reserves the final name: a
+ * name already taken gets a numbered suffix (`att.xml` → `att-2.xml`) and the sidecar is
+ * named after it.
+ */
+export const SENT = 'sent';
+export const REJECTED = 'rejected';
+const MESSAGE_ID = '.message-id';
+const ERROR = '.error.txt';
+
+/** The path of a sidecar (e.g. `.ack.xml`) beside a file in sent/. */
+export function sidecarPath(sentFile: string, suffix: string): string {
+  return `${sentFile}${suffix}`;
+}
+
+/** Moves a file the hub accepted into sent/ after recording its message id; returns its new path. */
+export function moveToSent(folder: string, name: string, messageId: string): Promise<string> {
+  return place(folder, SENT, name, MESSAGE_ID, `${messageId}\n`);
+}
+
+/** Moves a file that cannot be sent into rejected/ after writing the reason; returns its new path. */
+export function moveToRejected(folder: string, name: string, error: AdapterError): Promise<string> {
+  return place(folder, REJECTED, name, ERROR, describeError(error));
+}
+
+/**
+ * The file in sent/ that went out as `messageId`, or undefined. Reads every `.message-id`
+ * sidecar: fine for a folder's worth of files, which operators are expected to archive.
+ * The same document sent twice (copied back after a crash) leaves two files with one id:
+ * the one sent first is returned.
+ */
+export async function findSentFile(folder: string, messageId: string): Promise<string | undefined> {
+  const dir = join(folder, SENT);
+  const matches: { file: string; at: number }[] = [];
+  for (const sidecar of (await readdir(dir)).filter((n) => n.endsWith(MESSAGE_ID))) {
+    const file = join(dir, sidecar.slice(0, -MESSAGE_ID.length));
+    if ((await readIfPresent(join(dir, sidecar)))?.trim() !== messageId || !(await exists(file))) continue;
+    matches.push({ file, at: (await stat(join(dir, sidecar))).mtimeMs });
+  }
+  return matches.sort((a, b) => a.at - b.at)[0]?.file;
+}
+
+async function place(folder: string, sub: string, name: string, suffix: string, text: string): Promise<string> {
+  const dir = join(folder, sub);
+  const final = join(dir, await reserve(dir, name, suffix, text));
+  await rename(join(folder, name), final);
+  return final;
+}
+
+/** The first free name, claimed by creating its sidecar; or one whose move a crash interrupted. */
+async function reserve(dir: string, name: string, suffix: string, text: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? name : numbered(name, n);
+    try {
+      await writeFile(join(dir, candidate + suffix), text, { flag: 'wx' });
+      return candidate;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const interrupted = (await readIfPresent(join(dir, candidate + suffix))) === text && !(await exists(join(dir, candidate)));
+    if (interrupted) return candidate;
+  }
+}
+
+function numbered(name: string, n: number): string {
+  const ext = extname(name);
+  return `${name.slice(0, name.length - ext.length)}-${n}${ext}`;
+}
+
+async function readIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}

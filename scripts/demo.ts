@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { freePort, spawnReady, type ReadyProcess } from './spawn-ready.js';
+
+/**
+ * `npm run demo`: the hub and both adapters with the sample configuration, in a
+ * temporary folder and under a Redis key prefix of their own. An LA uploads a plan,
+ * a trust reports an attendance for the same child, and the demo shows what arrives
+ * where, then stops everything and deletes its Redis keys.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const EXAMPLES = join(ROOT, 'schemas/examples');
+const WAIT_MS = 30_000;
+/** The folders the sample configurations watch; a real PAS or LA system creates its own. */
+const DROP_FOLDERS = { pas: ['var/pas/attendances', 'var/pas/hl7'], la: ['var/la/plans'] };
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+async function main(): Promise<void> {
+  await checkRedis();
+  const dir = mkdtempSync(join(tmpdir(), 'cpisx-demo-'));
+  const prefix = `demo:${randomUUID().slice(0, 8)}:`;
+  const running: ReadyProcess[] = [];
+  const stopAll = async () => {
+    for (const p of running.reverse()) await p.stop();
+    await deleteKeys(prefix);
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    say(`Working folder: ${dir}`);
+    const port = await freePort();
+    running.push(await spawnReady({
+      script: join(ROOT, 'engine/main.ts'),
+      args: ['--config', join(ROOT, 'config/sample.yaml')],
+      env: { PORT: String(port), HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'info' },
+      ready: 'hub listening',
+    }));
+    say(`Hub listening on http://127.0.0.1:${port} (config/sample.yaml)`);
+    for (const kind of ['pas', 'la'] as const) {
+      const file = await adapterConfig(kind, dir, port);
+      for (const folder of DROP_FOLDERS[kind]) mkdirSync(join(dir, folder), { recursive: true });
+      running.push(await spawnReady({
+        script: join(ROOT, 'adapters/cli/cpisx.ts'),
+        args: ['adapter', kind, '--config', file],
+        cwd: dir,
+        env: { LOG_LEVEL: 'info' },
+        ready: 'adapter running',
+      }));
+      say(`${kind === 'pas' ? 'PAS adapter (trust RR8)' : 'LA adapter (Leeds, 706)'} running with ${file}`);
+    }
+    await scenario(dir);
+  } catch (err) {
+    for (const p of running) say(`\n--- last output of ${p.child.spawnargs.slice(3, 6).join(' ')}\n${tail(p.output())}`);
+    throw err;
+  } finally {
+    await stopAll();
+    say('\nStopped the hub and both adapters; the demo\'s Redis keys are deleted. Its folders stay for you to read.');
+  }
+}
+
+async function scenario(dir: string): Promise<void> {
+  say('\n1. Leeds City Council drops a plan update file (two children on plans) into var/la/plans/');
+  drop(join(EXAMPLES, 'plan-update/valid/new-plans.xml'), join(dir, 'var/la/plans'), 'plans-0001.xml');
+  const ack = await waitForFile(join(dir, 'var/la/plans/sent'), (f) => f.endsWith('.ack.xml'));
+  show('The acknowledgement, written beside the sent file', ack);
+
+  say('2. The trust\'s PAS drops an attendance for one of those children into var/pas/attendances/');
+  drop(join(EXAMPLES, 'attendance/valid/emergency-department.xml'), join(dir, 'var/pas/attendances'), 'attendance-0042.xml');
+  show('The flag response delivered to the PAS', await waitForFile(join(dir, 'var/pas/responses'), (f) => f.endsWith('.xml')));
+  show('The access notification delivered to the LA', await waitForFile(join(dir, 'var/la/notifications'), (f) => f.endsWith('.xml')));
+}
+
+/** The sample adapter configuration, pointed at this hub and this folder. */
+async function adapterConfig(kind: 'pas' | 'la', dir: string, hubPort: number): Promise<string> {
+  const cfg = parseYaml(readFileSync(join(ROOT, `config/${kind}.yaml`), 'utf8'));
+  cfg.mesh.url = `http://127.0.0.1:${hubPort}`;
+  if (kind === 'pas') cfg.responses.poll = 1;
+  else cfg.poll = 1;
+  if (cfg.sources?.hl7?.mllp) cfg.sources.hl7.mllp.port = await freePort();
+  const file = join(dir, `${kind}.yaml`);
+  writeFileSync(file, stringifyYaml(cfg));
+  return file;
+}
+
+function tail(text: string, lines = 15): string {
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** Written under a temporary name, then renamed: the way a PAS should drop files. */
+function drop(from: string, folder: string, name: string): void {
+  mkdirSync(folder, { recursive: true });
+  copyFileSync(from, join(folder, `.${name}.tmp`));
+  renameSync(join(folder, `.${name}.tmp`), join(folder, name));
+}
+
+async function waitForFile(folder: string, match: (name: string) => boolean): Promise<string> {
+  const until = Date.now() + WAIT_MS;
+  while (Date.now() < until) {
+    const found = existsSync(folder) ? readdirSync(folder).find((f) => !f.startsWith('.') && match(f)) : undefined;
+    if (found) return join(folder, found);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`nothing arrived in ${folder} within ${WAIT_MS / 1000} s; see the adapters' output above`);
+}
+
+function show(title: string, file: string): void {
+  say(`\n--- ${title}: ${file}\n${readFileSync(file, 'utf8').trim()}\n`);
+}
+
+async function checkRedis(): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+  } catch {
+    throw new Error(`Redis is not reachable at ${REDIS_URL}; start it (docker compose up -d redis) or set REDIS_URL`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 })) {
+      if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`demo failed: ${err.message}\n`);
+  process.exit(1);
+});
