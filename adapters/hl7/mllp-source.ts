@@ -63,6 +63,8 @@ export function mllpSource(options: MllpSourceOptions): Source & { port(): numbe
         track(tail);
       }
     });
+    // A sender may close its side once it has sent: the ACKs still go back, then ours closes.
+    socket.on('end', () => { void tail.then(() => socket.end()); });
     socket.on('error', (err) => log.warn('mllp connection error', { error: err.message }));
     socket.on('close', () => sockets.delete(socket));
   }
@@ -72,7 +74,7 @@ export function mllpSource(options: MllpSourceOptions): Source & { port(): numbe
     void work.finally(() => inFlight.delete(work));
   }
 
-  const server = createServer(serve);
+  const server = createServer({ allowHalfOpen: true }, serve);
 
   return {
     kind: 'mllp',

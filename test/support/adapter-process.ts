@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { spawnReady, type ReadyProcess } from '../../scripts/spawn-ready.js';
+
+/** An adapter configuration as plain data: the sample file with a test's changes. */
+export type AdapterSettings = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A working folder for one adapter, holding its configuration and its folders. */
+export interface AdapterSite {
+  kind: 'pas' | 'la';
+  dir: string;
+  file: string;
+  /** A folder inside the site, created. */
+  folder(path: string): string;
+}
+
+/**
+ * Writes `config/<kind>.yaml`, pointed at `hubUrl`, with fast polling and short retries and
+ * `change` applied, into a fresh temporary folder (paths in it are relative to that folder).
+ */
+export function adapterSite(kind: 'pas' | 'la', hubUrl: string, change: (cfg: AdapterSettings) => void): AdapterSite {
+  const dir = mkdtempSync(join(tmpdir(), `cpisx-${kind}-`));
+  const cfg = parseYaml(readFileSync(`config/${kind}.yaml`, 'utf8')) as AdapterSettings;
+  cfg.mesh.url = hubUrl;
+  cfg.retry = { baseDelay: 0.2, maxDelay: 2 };
+  change(cfg);
+  const file = join(dir, `${kind}.yaml`);
+  writeFileSync(file, stringifyYaml(cfg));
+  const folder = (path: string) => {
+    mkdirSync(join(dir, path), { recursive: true });
+    return join(dir, path);
+  };
+  return { kind, dir, file, folder };
+}
+
+/** `cpisx adapter <kind>` as a real process in the site's folder, ready once all its parts run. */
+export function startAdapter(site: AdapterSite): Promise<ReadyProcess> {
+  return spawnReady({
+    script: join(process.cwd(), 'adapters/cli/cpisx.ts'),
+    args: ['adapter', site.kind, '--config', site.file],
+    cwd: site.dir,
+    env: { LOG_LEVEL: 'info' },
+    ready: 'adapter running',
+    timeoutMs: 30_000,
+  });
+}
