@@ -6,6 +6,7 @@ import { RegisterKeys } from './cpis/register/keys.js';
 import { RedisRegister } from './cpis/register/redis-register.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
+import { HubMetrics } from './metrics/hub-metrics.js';
 import { ExpirySweeper } from './mailbox/expiry.js';
 import { Keys } from './mailbox/keys.js';
 import { RedisMailboxStore } from './mailbox/redis-store.js';
@@ -74,7 +75,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // The hub's own inbox is drained by its workers; what waits there is held for staff, never expired.
   const swept = () => directory.allMailboxes().map((m) => m.id).filter((id) => id !== config.cpis?.hubMailbox);
   const sweeper = new ExpirySweeper(redis, store, lifetimes, swept, log, new Keys(prefix));
-  const cpis = config.cpis ? await startCpis(config.cpis, { redisUrl: options.redisUrl, redis, store, directory, prefix, role, log, every, stops }) : undefined;
+  const metrics = new HubMetrics();
+  const cpis = config.cpis ? await startCpis(config.cpis, { redisUrl: options.redisUrl, redis, store, directory, prefix, role, log, every, stops, metrics }) : undefined;
 
   let app: FastifyInstance | undefined;
   let url = '';
@@ -82,10 +84,17 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     app = await buildHttpApp(
       {
         store, directory, log, sharedKey: config.sharedKey, authWindowMs: config.mesh.authWindow, maxRequestBytes: config.mesh.maxRequestBytes,
-        onAccepted: cpis ? (m) => cpis.arrivals.accepted(m) : undefined,
+        onAccepted: (m) => { metrics.accepted(m); cpis?.arrivals.accepted(m); },
       },
       { ready: async () => (await redis.ping()) === 'PONG' },
       config.mesh.tls,
+      {
+        metrics: { metrics, store, directory, queues: cpis?.queues, log },
+        console: config.console && {
+          settings: config.console, redis, keyPrefix: prefix, store, directory, secureCookies: Boolean(config.mesh.tls), log,
+          cpis: cpis && config.cpis && { settings: config.cpis, ...cpis },
+        },
+      },
     );
     url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
     every(config.mesh.expirySweepEvery, () => sweeper.sweep(), 'expiry sweep');
@@ -111,6 +120,7 @@ interface CpisParts {
   log: Logger;
   every: (ms: number, task: () => Promise<unknown>, what: string) => void;
   stops: (() => Promise<unknown>)[];
+  metrics: HubMetrics;
 }
 
 /** Queues always (the API queues what it accepts); workers and the arrivals sweep unless this is an API-only process. */
@@ -121,7 +131,7 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
   const queues = openQueues(bull, prefix);
   const attempts = new AttemptLog(redis, prefix);
   const arrivals = new Arrivals(queues, store, settings, log);
-  const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log);
+  const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log, parts.metrics);
   stops.push(async () => { await Promise.all(Object.values(queues).map((q) => q.close())); await bull.quit(); });
   if (parts.role !== 'api') {
     const ctx = { store, directory, register: new RedisRegister(redis, { keys: new RegisterKeys(prefix) }), settings, log };
@@ -129,11 +139,12 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
       connection: bull, keyPrefix: prefix, store, attempts, settings, log,
       handlers: { [settings.workflows.planUpdate]: planUpdateHandler(ctx), [settings.workflows.attendance]: attendanceHandler(ctx) },
       notifyFailure: failureNotice(ctx),
+      observe: parts.metrics,
     });
     stops.push(() => workers.stop(settings.shutdownDeadline));
     await arrivals.sweep();
     parts.every(settings.sweepEvery, () => arrivals.sweep(), 'arrivals sweep');
     log.info('CP-IS workers running', { mailbox: settings.hubMailbox, concurrency: settings.concurrency });
   }
-  return { arrivals, failed };
+  return { arrivals, failed, queues };
 }

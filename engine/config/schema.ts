@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PASSWORD_HASH } from '../console/accounts.js';
 import { duration } from './duration.js';
 import { secret } from './secret.js';
 
@@ -65,6 +66,21 @@ const cpis = z.object({
   shutdownDeadline: duration.prefault('20s'),
 }).strict();
 
+/** Support console staff: hashes only (`cpisx` makes them), never passwords. */
+const consoleSettings = z.object({
+  users: z.array(z.object({
+    username: z.string().regex(/^[a-z0-9._-]{1,64}$/, 'a username is 1 to 64 lower-case letters, digits, . _ -'),
+    role: z.enum(['viewer', 'operator', 'admin']),
+    passwordHash: z.string().regex(PASSWORD_HASH, 'a password hash is scrypt$N$r$p$salt$hash, as hashPassword makes it'),
+  }).strict()).min(1),
+  /** A session unused this long ends. */
+  sessionIdle: duration.prefault('30m'),
+  lockout: z.object({
+    attempts: z.number().int().min(1).max(100).default(5),
+    for: duration.prefault('15m'),
+  }).strict().prefault({}),
+}).strict();
+
 const configShape = z.object({
   /** Marks a sample file: only these may carry passwords and the shared key inline. */
   sample: z.boolean().default(false),
@@ -81,6 +97,7 @@ const configShape = z.object({
   mailboxes: z.array(mailbox).min(1),
   workflows: z.array(workflow).min(1),
   cpis: cpis.optional(),
+  console: consoleSettings.optional(),
 }).strict();
 
 export const configSchema = configShape.superRefine(crossReferences);
@@ -115,6 +132,12 @@ function crossReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
       else if (name !== 'accessNotification' && !flow.reply) issue(['workflows', cfg.workflows.indexOf(flow), 'reply'], `workflow ${id} needs a reply workflow for the hub's answers`);
     }
   }
+  checkConsole(cfg, issue);
+}
+
+function checkConsole(cfg: RawConfig, issue: (path: (string | number)[], message: string) => void): void {
+  if (!cfg.console) return;
+  duplicates(cfg.console.users.map((u) => u.username)).forEach((i) => issue(['console', 'users', i, 'username'], 'duplicate username'));
 }
 
 function duplicates(values: string[]): number[] {
@@ -127,3 +150,4 @@ export type MailboxConfig = HubConfigFile['mailboxes'][number];
 export type WorkflowConfig = HubConfigFile['workflows'][number];
 export type MeshSettings = HubConfigFile['mesh'];
 export type CpisSettings = NonNullable<HubConfigFile['cpis']>;
+export type ConsoleSettings = NonNullable<HubConfigFile['console']>;

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { MeshSettings } from '../config/schema.js';
+import { consoleApiPlugin, type ConsoleApiOptions } from '../console/console-api-plugin.js';
+import { consoleUiPlugin } from '../console/ui/ui-plugin.js';
 import type { MeshContext } from '../mesh/handlers/context.js';
+import { metricsPlugin, type MetricsDeps } from '../metrics/metrics-plugin.js';
 import { meshPlugin, sendError } from '../mesh/http/mesh-plugin.js';
 import { healthPlugin, type HealthChecks } from './health-plugin.js';
 
-/** The hub's HTTP surface: the MESH API and health, each a plugin given its dependencies. */
-export async function buildHttpApp(mesh: MeshContext, health: HealthChecks, tls?: MeshSettings['tls']): Promise<FastifyInstance> {
+/** The hub's HTTP surface: the MESH API, health and metrics, each a plugin given its dependencies. */
+export async function buildHttpApp(
+  mesh: MeshContext, health: HealthChecks, tls?: MeshSettings['tls'], extras: { metrics?: MetricsDeps; console?: ConsoleApiOptions } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: mesh.maxRequestBytes,
@@ -18,6 +23,9 @@ export async function buildHttpApp(mesh: MeshContext, health: HealthChecks, tls?
   });
   await app.register(healthPlugin, health);
   await app.register(meshPlugin, mesh);
+  if (extras.console) await app.register(consoleApiPlugin, { prefix: '/console/api', ...extras.console });
+  if (extras.console) await app.register(consoleUiPlugin);
+  if (extras.metrics) await app.register(metricsPlugin, extras.metrics);
   return app;
 }
 

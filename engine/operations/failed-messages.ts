@@ -1,15 +1,19 @@
 import type { Job, Queue } from 'bullmq';
 import type { Logger } from '../log.js';
 import type { StoredMessage } from '../mailbox/message.js';
+import { readBody } from '../mailbox/read-body.js';
 import type { MailboxStore } from '../mailbox/store.js';
 import type { Attempt, AttemptLog } from '../pipeline/attempt-log.js';
 import type { ArrivalJob, QueueKind } from '../pipeline/queues.js';
+import { matchesFilter, sortFailed, wantsBodies, type FailedFilter } from './failed-filter.js';
+import { nhsNumbersIn } from './patient-fields.js';
 
 export interface FailedMessage {
   messageId: string;
   queue: QueueKind;
   workflowId?: string;
   from?: string;
+  to?: string;
   localId?: string;
   receivedAt?: string;
   failedAt?: string;
@@ -18,12 +22,19 @@ export interface FailedMessage {
   attempts: Attempt[];
 }
 
+/** A failed message with the NHS numbers its stored text names (several in a plan update file). */
+export interface FoundMessage extends FailedMessage {
+  nhsNumbers: string[];
+}
+
 export const OPERATION_ERRORS = {
   NOT_FAILED: 'no failed message with this id',
+  NOT_EDITABLE: 'the hub has no schema for this message\'s workflow',
+  SCHEMA_INVALID: 'the edited message fails its schema',
 } as const;
 
 export class OperationError extends Error {
-  constructor(readonly code: keyof typeof OPERATION_ERRORS, readonly messageId: string) {
+  constructor(readonly code: keyof typeof OPERATION_ERRORS, readonly messageId: string, readonly details: string[] = []) {
     super(`${OPERATION_ERRORS[code]}: ${messageId}`);
   }
 }
@@ -39,6 +50,8 @@ export class FailedMessages {
     private readonly attempts: AttemptLog,
     private readonly hubMailbox: string,
     private readonly log: Logger,
+    /** Told of each replay (metrics). */
+    private readonly observe?: { replayed(workflowId: string | undefined): void },
   ) {}
 
   /** Newest failures first, across both queues. */
@@ -52,6 +65,34 @@ export class FailedMessages {
     return Promise.all(jobs.map(({ kind, job }) => this.describe(kind, job)));
   }
 
+  /** The page of failed messages the filter asks for, with the NHS numbers each names, and how many match in all. */
+  async search(filter: FailedFilter = {}): Promise<{ total: number; items: FoundMessage[] }> {
+    const { offset = 0, limit = 50 } = filter;
+    const matching = await this.matching(filter);
+    return { total: matching.length, items: await this.withNhsNumbers(matching.slice(offset, offset + limit)) };
+  }
+
+  /** Every failed message matching the filter (paging aside), sorted. */
+  async matching(filter: FailedFilter = {}): Promise<FailedMessage[]> {
+    const all = await this.all();
+    // Bodies are read only when the search may be for an NHS number, and then only of messages the metadata kept.
+    const candidates = wantsBodies(filter) ? await this.withNhsNumbers(all.filter((m) => matchesFilter(m, { ...filter, q: undefined }))) : all;
+    return sortFailed(candidates.filter((m) => matchesFilter(m, filter)), filter);
+  }
+
+  /** Every failed message, unsorted. */
+  async all(): Promise<FailedMessage[]> {
+    const jobs = await Promise.all(this.kinds().map(async (kind) => (await this.queues[kind].getFailed(0, -1)).map((job) => ({ kind, job }))));
+    return Promise.all(jobs.flat().map(({ kind, job }) => this.describe(kind, job)));
+  }
+
+  /** The stored text of a message in the hub's inbox, failed or not; undefined once its content is gone. */
+  async text(messageId: string): Promise<string | undefined> {
+    const message = await this.store.get(this.hubMailbox, messageId);
+    const body = message && (await readBody(this.store, this.hubMailbox, message));
+    return body?.toString('utf8');
+  }
+
   async show(messageId: string): Promise<FailedMessage> {
     const { kind, job } = await this.failedJob(messageId);
     return this.describe(kind, job);
@@ -62,14 +103,23 @@ export class FailedMessages {
     const { job } = await this.failedJob(messageId);
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     this.log.info('failed message replayed', { messageId });
+    if (this.observe) this.observe.replayed((await this.store.get(this.hubMailbox, messageId))?.workflowId);
   }
 
-  /** Takes the message out of the hub's inbox (so no sweep queues it again) and drops its job. */
   async discard(messageId: string): Promise<void> {
+    await this.release(messageId);
+    this.log.info('failed message discarded', { messageId });
+  }
+
+  /** Takes the message out of the hub's inbox (so no sweep queues it again) and drops its job; its content stays until retention ends. */
+  async release(messageId: string): Promise<void> {
     const { job } = await this.failedJob(messageId);
     await this.store.acknowledge(this.hubMailbox, messageId).catch(() => undefined);
     await job.remove();
-    this.log.info('failed message discarded', { messageId });
+  }
+
+  private async withNhsNumbers(messages: (FailedMessage | FoundMessage)[]): Promise<FoundMessage[]> {
+    return Promise.all(messages.map(async (m) => ('nhsNumbers' in m ? m : { ...m, nhsNumbers: nhsNumbersIn((await this.text(m.messageId)) ?? '') })));
   }
 
   private kinds(): QueueKind[] {
@@ -103,6 +153,7 @@ function summary(message: StoredMessage | undefined): Partial<FailedMessage> {
   return {
     workflowId: message.workflowId,
     from: message.from,
+    to: message.to,
     localId: message.localId,
     receivedAt: new Date(message.createdAt).toISOString(),
   };

@@ -24,6 +24,8 @@ export interface WorkerDeps {
   log: Logger;
   handlers: Record<string, MessageHandler>;
   notifyFailure: FailureNotice;
+  /** Told of each message processed, and of each held as failed after its last attempt (metrics). */
+  observe?: { processed(message: StoredMessage): void; held(message: StoredMessage, reason: string): void };
 }
 
 /**
@@ -60,6 +62,7 @@ export class CpisWorkers {
     try {
       await this.handle(message);
       await store.acknowledge(settings.hubMailbox, messageId);
+      this.deps.observe?.processed(message);
       log.info('message processed', { ...context, attempt: job.attemptsMade + 1 });
     } catch (err) {
       throw await this.failed(job, message, asProcessingError(err));
@@ -84,6 +87,7 @@ export class CpisWorkers {
     log.warn('processing failed', {
       messageId: message.id, mailbox: message.from, workflowId: message.workflowId, code: failure.code, attempt, permanent: failure.permanent,
     });
+    if (failure.permanent || attempt >= (job.opts.attempts ?? 1)) this.deps.observe?.held(message, failure.code);
     if (!failure.permanent) return failure;
     await this.deps.notifyFailure(message, failure);
     return new UnrecoverableError(`${failure.code}: ${failure.message}`);

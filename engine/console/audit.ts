@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { Redis, Result } from 'ioredis';
+import type { ConsoleErrorCode } from './errors.js';
+import type { ConsoleKeys } from './keys.js';
+
+export type AuditAction = 'login' | 'logout' | 'replay' | 'replay-bulk' | 'replay-bulk-finished' | 'discard' | 'edit-replay' | 'unmask';
+
+/** Who did what to which messages, from where, and how it ended (`ok` or the refusal's code). */
+export interface AuditEvent {
+  at: string;
+  user: string;
+  ip: string;
+  action: AuditAction;
+  messageIds: string[];
+  outcome: 'ok' | ConsoleErrorCode;
+  detail?: string;
+}
+
+export interface AuditEntry extends AuditEvent {
+  id: string;
+}
+
+export interface AuditFilter {
+  user?: string;
+  action?: string;
+  messageId?: string;
+  from?: Date;
+  to?: Date;
+  offset?: number;
+  limit?: number;
+}
+
+export type ChainCheck = { ok: true; count: number } | { ok: false; count: number; brokenAt: string };
+
+/**
+ * Appends only if the stream's last hash is still the one the caller chained to
+ * (another process may have appended meanwhile), and indexes the entry by message.
+ * KEYS: stream, then one index list per message id. ARGV: previous hash, event, hash.
+ */
+const APPEND = `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local head = ''
+if #last > 0 then
+  local fields = last[1][2]
+  for i = 1, #fields, 2 do if fields[i] == 'hash' then head = fields[i + 1] end end
+end
+if head ~= ARGV[1] then return false end
+local id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[2], 'prev', ARGV[1], 'hash', ARGV[3])
+for i = 2, #KEYS do redis.call('RPUSH', KEYS[i], id) end
+return id`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    consoleAuditAppend(numberOfKeys: number, ...args: string[]): Result<string | null, Context>;
+  }
+}
+
+const PAGE = 500;
+const MAX_RACES = 100;
+
+export function chainHash(prev: string, event: string): string {
+  return createHash('sha256').update(prev).update('\n').update(event).digest('hex');
+}
+
+/**
+ * The audit log: a Redis stream where each entry carries the hash of the one before,
+ * so editing or removing an entry breaks the chain that `verify` walks. This class
+ * has no way to change or remove an entry. (Cutting entries off the end leaves a
+ * valid chain; a copy of the head hash kept elsewhere would catch that.)
+ */
+export class AuditLog {
+  constructor(private readonly redis: Redis, private readonly keys: ConsoleKeys) {
+    if (typeof redis.consoleAuditAppend !== 'function') redis.defineCommand('consoleAuditAppend', { lua: APPEND });
+  }
+
+  async append(event: AuditEvent): Promise<string> {
+    const json = JSON.stringify(event);
+    const keys = [this.keys.audit(), ...new Set(event.messageIds)].map((k, i) => (i ? this.keys.auditByMessage(k) : k));
+    for (let race = 0; race < MAX_RACES; race++) {
+      const prev = await this.head();
+      const id = await this.redis.consoleAuditAppend(keys.length, ...keys, prev, json, chainHash(prev, json));
+      if (id) return id;
+    }
+    throw new Error('audit append lost too many races');
+  }
+
+  /** Newest first. */
+  async list(filter: AuditFilter = {}): Promise<{ total: number; items: AuditEntry[] }> {
+    const { offset = 0, limit = 50 } = filter;
+    const matching = (await this.candidates(filter)).filter((e) => matches(e, filter));
+    return { total: matching.length, items: matching.slice(offset, offset + limit) };
+  }
+
+  /** Walks the whole chain from the first entry. */
+  async verify(): Promise<ChainCheck> {
+    let prev = '';
+    let count = 0;
+    let start = '-';
+    for (;;) {
+      const page = await this.redis.xrange(this.keys.audit(), start, '+', 'COUNT', PAGE);
+      for (const [id, fields] of page) {
+        const f = fieldMap(fields);
+        if (f.prev !== prev || f.hash !== chainHash(prev, f.event ?? '')) return { ok: false, count, brokenAt: id };
+        prev = f.hash;
+        count += 1;
+      }
+      if (page.length < PAGE) return { ok: true, count };
+      start = `(${page[page.length - 1][0]}`;
+    }
+  }
+
+  private async head(): Promise<string> {
+    const [last] = await this.redis.xrevrange(this.keys.audit(), '+', '-', 'COUNT', 1);
+    return last ? fieldMap(last[1]).hash ?? '' : '';
+  }
+
+  /** Entries of one message through its index, or else the time range; newest first. */
+  private async candidates(filter: AuditFilter): Promise<AuditEntry[]> {
+    if (filter.messageId) {
+      const ids = await this.redis.lrange(this.keys.auditByMessage(filter.messageId), 0, -1);
+      const pipeline = this.redis.pipeline();
+      for (const id of ids.reverse()) pipeline.xrange(this.keys.audit(), id, id);
+      const pages = ((await pipeline.exec()) ?? []).map(([, page]) => page as [string, string[]][]);
+      return pages.flat().map(toEntry);
+    }
+    const entries: AuditEntry[] = [];
+    let end = filter.to ? String(filter.to.getTime()) : '+';
+    const start = filter.from ? String(filter.from.getTime()) : '-';
+    for (;;) {
+      const page = await this.redis.xrevrange(this.keys.audit(), end, start, 'COUNT', PAGE);
+      entries.push(...page.map(toEntry));
+      if (page.length < PAGE) return entries;
+      end = `(${page[page.length - 1][0]}`;
+    }
+  }
+}
+
+function fieldMap(fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < fields.length; i += 2) out[fields[i]] = fields[i + 1];
+  return out;
+}
+
+function toEntry([id, fields]: [string, string[]]): AuditEntry {
+  return { id, ...(JSON.parse(fieldMap(fields).event) as AuditEvent) };
+}
+
+function matches(entry: AuditEntry, filter: AuditFilter): boolean {
+  const at = Date.parse(entry.at);
+  return (!filter.user || entry.user === filter.user)
+    && (!filter.action || entry.action === filter.action)
+    && (!filter.from || at >= filter.from.getTime())
+    && (!filter.to || at <= filter.to.getTime());
+}

@@ -1,0 +1,69 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { BulkReplays } from '../operations/bulk-replay.js';
+import { EditReplay } from '../operations/edit-replay.js';
+import { AttemptLog } from '../pipeline/attempt-log.js';
+import { Accounts } from './accounts.js';
+import { actionRoutes } from './action-routes.js';
+import { AuditLog } from './audit.js';
+import { authRoutes } from './auth-routes.js';
+import type { ConsoleApiOptions, ConsoleContext } from './context.js';
+import { ConsoleError } from './errors.js';
+import { Gate } from './gate.js';
+import { asConsoleError } from './guarded.js';
+import { ConsoleKeys } from './keys.js';
+import { locator } from './locate.js';
+import { Lockout } from './lockout.js';
+import { MessageViews } from './message-view.js';
+import { readRoutes } from './read-routes.js';
+import { Sessions } from './sessions.js';
+
+export type { ConsoleApiOptions } from './context.js';
+
+/**
+ * The support console's JSON API (docs/CONSOLE-API.md), mounted at /console/api.
+ * Every answer is JSON, never HTML: message text travels as a JSON string with `<`
+ * escaped, under nosniff and a CSP that allows nothing.
+ */
+export async function consoleApiPlugin(app: FastifyInstance, options: ConsoleApiOptions): Promise<void> {
+  const ctx = consoleContext(options);
+  app.setReplySerializer((payload) => JSON.stringify(payload).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  app.addHook('onSend', async (_req, reply) => {
+    reply.headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" });
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const answer = fastifyRefusal(err) ?? asConsoleError(err);
+    if (answer.code === 'INTERNAL') options.log.error('console request failed', { method: req.method, url: req.routeOptions.url, error: err.message });
+    return reply.code(answer.status).send(answer.toJSON());
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(new ConsoleError('NOT_FOUND').toJSON()));
+  await authRoutes(app, ctx);
+  await readRoutes(app, ctx);
+  await actionRoutes(app, ctx);
+}
+
+function consoleContext(options: ConsoleApiOptions): ConsoleContext {
+  const { redis, keyPrefix, settings, store, directory, cpis } = options;
+  const keys = new ConsoleKeys(keyPrefix);
+  const accounts = new Accounts(settings.users);
+  const sessions = new Sessions(redis, keys, settings.sessionIdle);
+  const audit = new AuditLog(redis, keys);
+  const operations = cpis && {
+    ...cpis,
+    bulk: new BulkReplays(redis, keyPrefix, cpis.failed, options.log),
+    edits: new EditReplay({ redis, prefix: keyPrefix, failed: cpis.failed, store, arrivals: cpis.arrivals, settings: cpis.settings, log: options.log }),
+  };
+  const views = new MessageViews({
+    locate: locator(redis, store), store, directory, attempts: new AttemptLog(redis, keyPrefix), audit, failed: cpis?.failed, edits: operations?.edits,
+  });
+  return {
+    ...options, accounts, sessions, audit, views, operations,
+    lockout: new Lockout(redis, keys, { attempts: settings.lockout.attempts, forMs: settings.lockout.for }),
+    gate: new Gate(accounts, sessions, options.secureCookies),
+  };
+}
+
+/** Fastify's own 4xx refusals (bad JSON, a body too large) in the API's terms. */
+function fastifyRefusal(err: FastifyError): ConsoleError | undefined {
+  const status = err.statusCode ?? 500;
+  return status >= 400 && status < 500 && !(err instanceof ConsoleError) ? new ConsoleError('BAD_REQUEST', err.message) : undefined;
+}

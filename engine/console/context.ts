@@ -1,0 +1,49 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ConsoleSettings, CpisSettings } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { RedisMailboxStore } from '../mailbox/redis-store.js';
+import type { Directory } from '../mesh/directory.js';
+import type { BulkReplays } from '../operations/bulk-replay.js';
+import type { EditReplay } from '../operations/edit-replay.js';
+import type { FailedMessages } from '../operations/failed-messages.js';
+import type { Arrivals } from '../pipeline/arrivals.js';
+import type { ArrivalJob, QueueKind } from '../pipeline/queues.js';
+import type { Accounts } from './accounts.js';
+import type { AuditLog } from './audit.js';
+import type { Gate } from './gate.js';
+import type { Lockout } from './lockout.js';
+import type { MessageViews } from './message-view.js';
+import type { Sessions } from './sessions.js';
+
+/** What the hub hands the console API. */
+export interface ConsoleApiOptions {
+  settings: ConsoleSettings;
+  redis: Redis;
+  keyPrefix: string;
+  store: RedisMailboxStore;
+  directory: Directory;
+  /** Cookies are marked Secure when the hub serves TLS. */
+  secureCookies: boolean;
+  log: Logger;
+  /** The CP-IS workers' parts; without them the failed-message routes are not served. */
+  cpis?: CpisParts;
+}
+
+export interface CpisParts {
+  settings: CpisSettings;
+  queues: Record<QueueKind, Queue<ArrivalJob>>;
+  failed: FailedMessages;
+  arrivals: Arrivals;
+}
+
+/** The console's parts, built once per hub from the options. */
+export interface ConsoleContext extends ConsoleApiOptions {
+  accounts: Accounts;
+  sessions: Sessions;
+  lockout: Lockout;
+  audit: AuditLog;
+  gate: Gate;
+  views: MessageViews;
+  operations?: { bulk: BulkReplays; edits: EditReplay } & CpisParts;
+}

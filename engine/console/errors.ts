@@ -1,0 +1,33 @@
+/**
+ * Every error the console API answers with: `{ code, message }` and this status. The
+ * web pages and the CLI branch on `code`, never on the message.
+ */
+export const CONSOLE_ERRORS = {
+  BAD_REQUEST: { status: 400, message: 'the request is not well formed' },
+  CONFIRMATION_MISMATCH: { status: 400, message: 'the confirmation does not match the number of messages' },
+  BAD_CREDENTIALS: { status: 401, message: 'wrong username or password' },
+  UNAUTHENTICATED: { status: 401, message: 'sign in first; the session is missing or has expired' },
+  CSRF: { status: 403, message: 'the x-csrf-token header is missing or wrong' },
+  FORBIDDEN: { status: 403, message: 'your role may not do this' },
+  NOT_FOUND: { status: 404, message: 'no such message, operation or route' },
+  NOT_FAILED: { status: 409, message: 'no failed message with this id' },
+  NOT_EDITABLE: { status: 409, message: 'the hub has no schema for this message\'s workflow' },
+  SCHEMA_INVALID: { status: 422, message: 'the edited message fails its schema' },
+  LOCKED_OUT: { status: 429, message: 'too many failed sign-ins; try again later' },
+  INTERNAL: { status: 500, message: 'the hub could not do this; see its log' },
+} as const;
+
+export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;
+
+export class ConsoleError extends Error {
+  readonly status: number;
+
+  constructor(readonly code: ConsoleErrorCode, message?: string, readonly details?: string[]) {
+    super(message ?? CONSOLE_ERRORS[code].message);
+    this.status = CONSOLE_ERRORS[code].status;
+  }
+
+  toJSON(): { code: ConsoleErrorCode; message: string; details?: string[] } {
+    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  }
+}

@@ -1,0 +1,14 @@
+/** The console's Redis keys; one hash tag, so the audit script's keys share a Redis Cluster slot. */
+export class ConsoleKeys {
+  constructor(private readonly prefix = 'cpisx:') {}
+
+  private get base(): string {
+    return `${this.prefix}{console}`;
+  }
+
+  /** Holds a digest of the session id, so a Redis dump hands out no live session. */
+  session(digest: string): string { return `${this.base}:session:${digest}`; }
+  failedLogins(username: string): string { return `${this.base}:failed-logins:${username}`; }
+  audit(): string { return `${this.base}:audit`; }
+  auditByMessage(messageId: string): string { return `${this.base}:audit:msg:${messageId}`; }
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { ConsoleContext } from './context.js';
+import { ConsoleError } from './errors.js';
+import { guarded, type Guard, type Params } from './guarded.js';
+import { summarise } from './message-view.js';
+import { failures24h, mailboxDepths, perMinute, queueDepths } from './overview.js';
+import { auditQuery, failedFilter, parse } from './requests.js';
+
+const OLDEST_LISTED = 100;
+
+/** What any signed-in staff member may read; NHS numbers and names come masked. */
+export async function readRoutes(app: FastifyInstance, ctx: ConsoleContext): Promise<void> {
+  const read = (url: string, run: Guard['run']) => app.get(url, guarded(ctx.gate, ctx.audit, { role: 'viewer', run }));
+  const ops = ctx.operations;
+
+  read('/overview', async () => ({
+    body: {
+      mailboxes: await mailboxDepths(ctx.store, ctx.directory),
+      queues: ops ? await queueDepths(ops.queues) : [],
+      perMinute: await perMinute(ctx.redis, Object.values(ops?.queues ?? {})),
+      failures24h: ops ? await failures24h(ops.failed) : [],
+    },
+  }));
+
+  read('/mailboxes', async () => ({ body: await mailboxDepths(ctx.store, ctx.directory) }));
+
+  read('/mailboxes/:id', async (req) => {
+    const id = (req.params as Params).id.toUpperCase();
+    const depth = (await mailboxDepths(ctx.store, ctx.directory)).find((m) => m.id === id);
+    if (!depth) throw new ConsoleError('NOT_FOUND', `no mailbox ${id}`);
+    const { ids } = await ctx.store.list(id, { limit: OLDEST_LISTED });
+    const messages = (await Promise.all(ids.map((m) => ctx.store.get(id, m)))).flatMap((m) => (m
+      ? [{ id: m.id, from: m.from, workflowId: m.workflowId, receivedAt: new Date(m.createdAt).toISOString(), size: m.size }]
+      : []));
+    return { body: { ...depth, messages } };
+  });
+
+  read('/messages/:id', async (req) => ({ body: await ctx.views.detail((req.params as Params).id.toUpperCase()) }));
+
+  read('/audit', async (req) => ({ body: await ctx.audit.list(parse(auditQuery, req.query)) }));
+
+  if (!ops) return;
+
+  read('/failed', async (req) => {
+    const { total, items } = await ops.failed.search(parse(failedFilter, req.query));
+    return { body: { total, items: items.map(summarise) } };
+  });
+
+  read('/operations/:id', async (req) => {
+    const progress = await ops.bulk.progress((req.params as Params).id);
+    if (!progress) throw new ConsoleError('NOT_FOUND', 'no such operation');
+    return { body: progress };
+  });
+}

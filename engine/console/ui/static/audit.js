@@ -1,0 +1,51 @@
+import { get, id, query } from './api.js';
+import { field, h, replace } from './dom.js';
+import { fromLocalInput, time, toLocalInput } from './format.js';
+import { pager, withoutEmpty } from './pager.js';
+
+const PAGE = 50;
+const FILTERS = ['user', 'action', 'messageId', 'from', 'to'];
+
+/** Every staff action, newest first, filtered in the address like the failed list. */
+export async function auditPage(ctx) {
+  const view = Object.fromEntries(FILTERS.map((k) => [k, ctx.params.get(k) ?? '']));
+  const offset = Math.max(0, Number(ctx.params.get('offset')) || 0);
+  const show = (changes) => ctx.go('audit', withoutEmpty({ ...view, offset, ...changes }));
+  const results = h('div', {}, h('p', {}, 'Loading…'));
+  replace(ctx.root, h('h1', { tabindex: '-1' }, 'Audit'), filterForm(view, show), results);
+  try {
+    const data = await get(`/audit${query({ ...view, offset, limit: PAGE })}`);
+    replace(results, h('p', { class: 'count', role: 'status' }, `${data.total} event${data.total === 1 ? '' : 's'}.`), listing(data.items), pager(offset, data.total, PAGE, show, 'Pages of events'));
+  } catch (err) {
+    replace(results, ctx.problem(err));
+  }
+}
+
+function filterForm(view, show) {
+  const fields = {
+    user: h('input', { name: 'user', value: view.user }),
+    action: h('input', { name: 'action', value: view.action }),
+    messageId: h('input', { name: 'messageId', value: view.messageId, size: 30 }),
+    from: h('input', { name: 'from', type: 'datetime-local', value: toLocalInput(view.from) }),
+    to: h('input', { name: 'to', type: 'datetime-local', value: toLocalInput(view.to) }),
+  };
+  const submit = (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries(Object.entries(fields).map(([k, el]) => [k, el.value.trim()]));
+    show({ ...values, from: fromLocalInput(values.from), to: fromLocalInput(values.to), offset: 0 });
+  };
+  return h('form', { class: 'filters', role: 'search', onsubmit: submit },
+    h('div', { class: 'row' }, field('User', fields.user), field('Action', fields.action), field('Message id', fields.messageId)),
+    h('div', { class: 'row' }, field('From', fields.from), field('To', fields.to)),
+    h('button', { type: 'submit' }, 'Filter'));
+}
+
+function listing(items) {
+  if (items.length === 0) return null;
+  const row = (e) => [time(e.at), e.user, e.ip, e.action,
+    e.messageIds?.length ? e.messageIds.flatMap((m, i) => [i ? ', ' : '', h('a', { href: `#/message/${id(m)}` }, m)]) : '—',
+    h('span', { class: `outcome ${e.outcome}` }, e.outcome), e.detail ?? ''];
+  return h('table', { class: 'audit' },
+    h('thead', {}, h('tr', {}, ['At', 'User', 'From', 'Action', 'Messages', 'Outcome', 'Detail'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, items.map((e) => h('tr', {}, row(e).map((c) => h('td', {}, c))))));
+}

@@ -1,0 +1,77 @@
+import { client, collect, LA706, NHS, planFile, planRecord, startCpisHub } from '../support/cpis.js';
+import type { TestHub } from '../support/hub.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One sample's value from Prometheus text: `name{a="1",b="2"} 3`; undefined when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = match[2] ? match[2].split(/,(?=\w+=")/) : [];
+    if (wanted.every((w) => have.includes(w))) return Number(match[3]);
+  }
+  return undefined;
+}
+
+async function scrape(hub: TestHub): Promise<{ status: number; type: string; text: string }> {
+  const res = await fetch(`${hub.url}/metrics`);
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+}
+
+/** Scrapes until the probe finds what it waits for (the workers run on their own time). */
+async function scrapeUntil(hub: TestHub, probe: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { text } = await scrape(hub);
+    if (probe(text)) return text;
+    if (Date.now() > deadline) throw new Error(`metrics never matched:\n${text}`);
+    await sleep(100);
+  }
+}
+
+describe('/metrics', () => {
+  let hub: TestHub;
+  beforeAll(async () => { hub = await startCpisHub(); });
+  afterAll(() => hub.stop());
+
+  test('answers in the Prometheus text format with every family, before any traffic', async () => {
+    const { status, type, text } = await scrape(hub);
+    expect(status).toBe(200);
+    expect(type).toMatch(/^text\/plain; version=0\.0\.4/);
+    for (const family of ['cpisx_messages_accepted_total', 'cpisx_messages_delivered_total', 'cpisx_messages_failed_total',
+      'cpisx_messages_replayed_total', 'cpisx_processing_seconds', 'cpisx_queue_jobs', 'cpisx_inbox_depth', 'cpisx_inbox_oldest_age_seconds']) {
+      expect(text).toContain(`# TYPE ${family} `);
+    }
+    expect(sample(text, 'cpisx_inbox_depth', { mailbox: 'LA706CSC' })).toBe(0);
+    expect(sample(text, 'cpisx_queue_jobs', { queue: 'attendance', state: 'failed' })).toBe(0);
+  });
+
+  test('counts what is accepted, processed (with its latency) and delivered, by workflow; inbox depth and age follow the inbox', async () => {
+    const la = client(hub, 'LA706CSC');
+    await la.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(LA706, 1, [planRecord(NHS[0])]), localId: 'M-PLAN' });
+    // The acknowledgement waits in the LA's inbox; the plan update's processing is timed once it is done.
+    const waiting = await scrapeUntil(hub, (t) => sample(t, 'cpisx_processing_seconds_count', { workflow: 'CPIS_PLAN_UPDATE' }) === 1);
+    expect(sample(waiting, 'cpisx_messages_accepted_total', { workflow: 'CPIS_PLAN_UPDATE' })).toBe(1);
+    expect(sample(waiting, 'cpisx_inbox_depth', { mailbox: 'LA706CSC' })).toBe(1);
+    expect(sample(waiting, 'cpisx_inbox_oldest_age_seconds', { mailbox: 'LA706CSC' })).toBeGreaterThanOrEqual(0);
+    expect(sample(waiting, 'cpisx_messages_delivered_total', { workflow: 'CPIS_PLAN_UPDATE_ACK' })).toBeUndefined();
+
+    await collect(la, 1);
+    const delivered = await scrapeUntil(hub, (t) => sample(t, 'cpisx_messages_delivered_total', { workflow: 'CPIS_PLAN_UPDATE_ACK' }) === 1);
+    expect(sample(delivered, 'cpisx_inbox_depth', { mailbox: 'LA706CSC' })).toBe(0);
+  });
+
+  test('counts a message held as failed by workflow and reason, shows it in the queue depths, and counts its replay', async () => {
+    await client(hub, 'RR8PAS').send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body: '<not-xml', localId: 'M-BAD' });
+    const held = await scrapeUntil(hub, (t) => sample(t, 'cpisx_queue_jobs', { queue: 'attendance', state: 'failed' }) === 1);
+    expect(sample(held, 'cpisx_messages_failed_total', { workflow: 'CPIS_ATTENDANCE', reason: 'NOT_READABLE' })).toBe(1);
+    expect(sample(held, 'cpisx_messages_accepted_total', { workflow: 'CPIS_ATTENDANCE' })).toBe(1);
+
+    const [failed] = await hub.failed!.list();
+    await hub.failed!.replay(failed.messageId);
+    const replayed = await scrapeUntil(hub, (t) => sample(t, 'cpisx_messages_replayed_total', { workflow: 'CPIS_ATTENDANCE' }) === 1);
+    expect(replayed).toContain('cpisx_messages_replayed_total');
+  });
+});
