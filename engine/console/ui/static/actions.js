@@ -1,12 +1,11 @@
 import { ApiError, post, id } from './api.js';
 import { field, h, notice, replace } from './dom.js';
-import { unmaskedXml } from './content.js';
 
 /**
  * What staff may do with a failed message, offered by role (the API refuses the same
  * things, so a hidden button is a courtesy, not the guard).
  */
-export function actions(ctx, data, reload) {
+export function actions(ctx, data, reload, unmasked) {
   if (!data.failed || !ctx.can('operator')) return null;
   const status = h('div', { class: 'status' });
   const path = `/messages/${id(data.message.id)}`;
@@ -34,12 +33,12 @@ export function actions(ctx, data, reload) {
     h('h2', {}, 'Actions'),
     h('div', { class: 'row' }, replay),
     discard,
-    ctx.can('admin') ? editor(ctx, data, path, status) : null,
+    ctx.can('admin') ? editor(ctx, path, status, unmasked) : null,
     status);
 }
 
 /** Edit-and-replay: the original stays; the edited copy must pass the message type's schema, whose errors are listed. */
-function editor(ctx, data, path, status) {
+function editor(ctx, path, status, unmasked) {
   const area = h('textarea', { name: 'xml', rows: 20, cols: 100, spellcheck: 'false', 'aria-label': 'edited XML' });
   const send = h('button', { type: 'submit' }, 'Replay the edited copy');
   const form = h('form', { class: 'edit', hidden: true, onsubmit: (e) => { e.preventDefault(); void submit(); } }, area, h('div', {}, send));
@@ -47,7 +46,7 @@ function editor(ctx, data, path, status) {
 
   async function start() {
     try {
-      area.value = await unmaskedXml(data.message.id, data);
+      area.value = await unmasked();
       form.hidden = false;
       open.hidden = true;
       area.focus();

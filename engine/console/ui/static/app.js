@@ -14,6 +14,7 @@ const RANK = { viewer: 0, operator: 1, admin: 2 };
 
 let session;
 let leave;
+let rendering = 0;
 
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -72,6 +73,7 @@ async function currentSession() {
 async function render() {
   leave?.();
   leave = undefined;
+  const turn = ++rendering;
   const main = document.getElementById('main');
   const route = parseHash();
   const root = h('div', { class: `page page-${route.name}` });
@@ -80,7 +82,10 @@ async function render() {
     if (!(await currentSession()) && route.name !== 'login') return go('login');
     const page = ROUTES[route.name];
     if (!page) return replace(root, h('h1', { tabindex: '-1' }, 'Not found'), notice('error', 'There is no such page.'));
-    leave = await page(context(root, route));
+    const stop = await page(context(root, route));
+    // Left while it loaded: stop its timers now rather than leave them running behind the next page.
+    if (turn === rendering) leave = stop;
+    else stop?.();
   } catch (err) {
     root.append(context(root, route).problem(err));
   }

@@ -5,6 +5,8 @@ import { pager, withoutEmpty } from './pager.js';
 
 const PAGE = 50;
 const FILTERS = ['user', 'action', 'messageId', 'from', 'to'];
+/** The actions the API audits (docs/CONSOLE-API.md), offered as suggestions. */
+const ACTIONS = ['login', 'logout', 'replay', 'replay-bulk', 'replay-bulk-finished', 'discard', 'edit-replay', 'unmask'];
 
 /** Every staff action, newest first, filtered in the address like the failed list. */
 export async function auditPage(ctx) {
@@ -24,7 +26,7 @@ export async function auditPage(ctx) {
 function filterForm(view, show) {
   const fields = {
     user: h('input', { name: 'user', value: view.user }),
-    action: h('input', { name: 'action', value: view.action }),
+    action: h('input', { name: 'action', value: view.action, list: 'actions' }),
     messageId: h('input', { name: 'messageId', value: view.messageId, size: 30 }),
     from: h('input', { name: 'from', type: 'datetime-local', value: toLocalInput(view.from) }),
     to: h('input', { name: 'to', type: 'datetime-local', value: toLocalInput(view.to) }),
@@ -37,6 +39,7 @@ function filterForm(view, show) {
   return h('form', { class: 'filters', role: 'search', onsubmit: submit },
     h('div', { class: 'row' }, field('User', fields.user), field('Action', fields.action), field('Message id', fields.messageId)),
     h('div', { class: 'row' }, field('From', fields.from), field('To', fields.to)),
+    h('datalist', { id: 'actions' }, ACTIONS.map((a) => h('option', { value: a }))),
     h('button', { type: 'submit' }, 'Filter'));
 }
 
@@ -44,7 +47,7 @@ function listing(items) {
   if (items.length === 0) return null;
   const row = (e) => [time(e.at), e.user, e.ip, e.action,
     e.messageIds?.length ? e.messageIds.flatMap((m, i) => [i ? ', ' : '', h('a', { href: `#/message/${id(m)}` }, m)]) : '—',
-    h('span', { class: `outcome ${e.outcome}` }, e.outcome), e.detail ?? ''];
+    h('span', { class: e.outcome === 'ok' ? 'ok' : 'bad' }, e.outcome), e.detail ?? ''];
   return h('table', { class: 'audit' },
     h('thead', {}, h('tr', {}, ['At', 'User', 'From', 'Action', 'Messages', 'Outcome', 'Detail'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, items.map((e) => h('tr', {}, row(e).map((c) => h('td', {}, c))))));

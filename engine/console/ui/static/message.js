@@ -1,8 +1,8 @@
 import { get, id } from './api.js';
-import { h, notice, replace, table } from './dom.js';
+import { append, h, notice, replace, table } from './dom.js';
 import { actions } from './actions.js';
 import { bytes, time } from './format.js';
-import { contentSection } from './content.js';
+import { contentSection, unmasker } from './content.js';
 
 const REFRESH_MS = 3000;
 
@@ -10,7 +10,6 @@ const EVENTS = {
   accepted: 'Accepted into the inbox',
   attempt: 'Processing attempt',
   reply: 'Reply sent',
-  downloaded: 'Downloaded',
   acknowledged: 'Acknowledged',
   expired: 'Expired',
   replayed: 'Replayed',
@@ -32,14 +31,15 @@ export async function messagePage(ctx) {
   const flash = DONE[ctx.params.get('done')];
   replace(ctx.root, h('h1', { tabindex: '-1' }, 'Message ', h('code', {}, messageId)), flash ? notice('ok', flash) : null);
   const data = await get(`/messages/${id(messageId)}`);
+  const unmasked = unmasker(messageId, data);
   const reload = (done) => ctx.go(`message/${id(messageId)}`, done ? { done } : undefined);
-  ctx.root.append(
+  append(ctx.root, [
     metadata(data),
     data.failed ? failure(data) : null,
-    actions(ctx, data, reload),
+    actions(ctx, data, reload, unmasked),
     journey(data.journey),
-    contentSection(ctx, messageId, data),
-  );
+    contentSection(ctx, data, unmasked),
+  ]);
   // Still on its way (queued, or waiting for its recipient): follow it without a manual reload.
   if (data.failed || data.message.status !== 'accepted') return undefined;
   const timer = setTimeout(() => reload(ctx.params.get('done')), REFRESH_MS);

@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { MeshClient } from '../../adapters/mesh-client/index.js';
+import { attendanceXml, collect, LA708, NHS, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from '../support/cpis.js';
+import { deleteKeys } from '../support/hub.js';
+import { freePort, spawnHub, type HubProcess } from '../support/hub-process.js';
+
+/**
+ * The support console in a real browser against real hub processes: an attendance held
+ * because the hub's configuration cannot tell an LA is found by NHS number, explained,
+ * and replayed from the page once the configuration is fixed.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = 'test-artifacts/console.png';
+const SCRIPT_XML = '<attendance><script>alert(1)</script></attendance>';
+
+/** The sample exchange with quick retries and sweeps; `broken` leaves LA708 out of the notification workflow. */
+function writeConfig(dir: string, name: string, broken: boolean): string {
+  const config = parseYaml(readFileSync(SAMPLE_CONFIG, 'utf8'));
+  config.cpis = { ...config.cpis, retry: { attempts: 2, baseDelay: 0.05, maxDelay: 0.2 }, sweepEvery: 0.5, stalledAfter: 2 };
+  if (broken) {
+    config.workflows = config.workflows.map((w: { id: string }) => (w.id === 'CPIS_ACCESS_NOTIFICATION' ? { ...w, recipients: ['LA706CSC'] } : w));
+  }
+  const file = join(dir, name);
+  writeFileSync(file, toYaml(config));
+  return file;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('the support console in a browser', () => {
+  const prefix = `test:browser:${process.pid}:`;
+  const dir = mkdtempSync(join(tmpdir(), 'cpisx-console-'));
+  let port: number;
+  let url: string;
+  let hub: HubProcess | undefined;
+  let browser: Browser | undefined;
+  const pageErrors: string[] = [];
+  const dialogs: string[] = [];
+
+  const mesh = (mailboxId: string) => new MeshClient({
+    baseUrl: url, mailboxId, password: PASSWORDS[mailboxId], sharedKey: 'TestKey', retry: { attempts: 2, baseDelayMs: 50 },
+  });
+  const startHub = async (file: string) => { hub = await spawnHub(file, { PORT: String(port), REDIS_KEY_PREFIX: prefix }); };
+  const heldInAttendanceQueue = async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return /cpisx_queue_jobs\{queue="attendance",state="failed"\} (\d+)/.exec(text)?.[1];
+  };
+
+  beforeAll(async () => {
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    await startHub(writeConfig(dir, 'broken.yaml', true));
+    await mesh('LA708CSC').send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(LA708, 1, [planRecord(NHS[0])]), localId: 'PLAN-708' });
+    await collect(mesh('LA708CSC'), 1); // its acknowledgement: the plan is on the register
+    await mesh('RR8PAS').send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body: attendanceXml(NHS[0], 'ATT-BROWSER'), localId: 'ATT-BROWSER' });
+    await mesh('RR8PAS').send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body: SCRIPT_XML, localId: 'ATT-SCRIPT' });
+    await until(async () => ((await heldInAttendanceQueue()) === '2' ? true : undefined));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.stop();
+    await deleteKeys(`${prefix}*`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function openConsole(): Promise<Page> {
+    const page = await browser!.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    // A 401 is an answer the pages expect (no session yet, a wrong password); anything else logged as an error is not.
+    page.on('console', (msg) => { if (msg.type() === 'error' && !msg.text().includes('status of 401')) pageErrors.push(msg.text()); });
+    page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
+    const response = await page.goto(`${url}/console`);
+    const headers = response!.headers();
+    expect(headers['content-security-policy']).toContain("default-src 'self'");
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    return page;
+  }
+
+  async function signIn(page: Page, password: string) {
+    await page.getByLabel('Username').fill('operator');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  test('an operator finds the held attendance by NHS number, reads why, and replays it once the configuration is fixed', async () => {
+    const page = await openConsole();
+    await signIn(page, 'not-the-password');
+    await page.getByText('Wrong username or password.').waitFor();
+    await signIn(page, 'operator-password');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('link', { name: 'HUB_CONFIGURATION' }).waitFor();
+
+    await page.getByRole('link', { name: 'Failed messages' }).click();
+    await page.getByLabel('Search (exact)').fill(NHS[0]);
+    await page.getByLabel('Search (exact)').press('Enter');
+    await page.getByText('1 failed message match').waitFor();
+    const row = page.locator('table.failed tbody tr');
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.innerText()).resolves.toContain('HUB_CONFIGURATION');
+    await row.getByRole('link').click();
+
+    const why = page.locator('section.failure');
+    await why.waitFor();
+    await expect(why.innerText()).resolves.toContain('LA 708 has no mailbox for CPIS_ACCESS_NOTIFICATION');
+
+    // The fix: the hub restarts on the same address with LA708 back in the notification workflow.
+    await hub!.stop();
+    await startHub(writeConfig(dir, 'fixed.yaml', false));
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.getByText('Replayed: the message is back on its queue.').waitFor();
+    const notified = page.locator('ol.journey li.event-reply', { hasText: 'CPIS_ACCESS_NOTIFICATION to LA708CSC' });
+    await notified.waitFor({ timeout: 20_000 });
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    const [notice] = await collect(mesh('LA708CSC'), 1);
+    expect(notice.headers.workflowId).toBe('CPIS_ACCESS_NOTIFICATION');
+    await page.goto(`${url}/console#/failed?q=${NHS[0]}`);
+    await page.getByText('No failed messages match.').waitFor();
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  test('a message whose XML carries <script> shows it as text and runs nothing', async () => {
+    const page = await openConsole();
+    await signIn(page, 'operator-password');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.goto(`${url}/console#/failed?q=ATT-SCRIPT`);
+    await page.locator('table.failed tbody tr').getByRole('link').click();
+    const content = page.locator('pre.xml');
+    await content.waitFor();
+    await expect(content.innerText()).resolves.toContain('<script>alert(1)</script>');
+    // The shell's own module is the only script element; the message added none and opened no dialog.
+    await expect(page.locator('script').count()).resolves.toBe(1);
+    await expect(page.locator('main script').count()).resolves.toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test('serves its own files with their types, and nothing else from the folder or beyond it', async () => {
+    const script = await fetch(`${url}/console/static/app.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+    for (const path of ['/console/static/ui-plugin.ts', '/console/static/..%2Fui-plugin.ts', '/console/static/..%2F..%2F..%2Fhub.ts']) {
+      expect((await fetch(`${url}${path}`)).status).toBe(404);
+    }
+  });
+});
