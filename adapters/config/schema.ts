@@ -37,6 +37,8 @@ const amqpSource = z.object({
   prefetch: z.number().int().min(1).max(1000).default(10),
   maxAttempts: z.number().int().min(1).max(100).default(5),
   deadLetterExchange: z.string().min(1).optional(),
+  /** Declare the queue (a quorum queue with a delivery limit) and its dead-letter exchange; false when the broker's operators do. */
+  declare: z.boolean().default(true),
 }).strict();
 
 const hl7Source = z.object({

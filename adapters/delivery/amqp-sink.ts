@@ -1,3 +1,4 @@
+import { describeBroker } from '../core/broker.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type ChannelModel, type ConfirmChannel, type Message } from 'amqplib';
 import type { Logger } from '../../engine/log.js';
@@ -140,9 +141,4 @@ function publishOptions(message: Delivery) {
     contentType: 'application/xml',
     headers: deliveryHeaders(message.headers),
   };
-}
-
-/** Host and port only: the URL may carry a password. */
-function describeBroker(url: string): string {
-  return URL.canParse(url) ? new URL(url).host : 'the configured broker';
 }

@@ -1,3 +1,4 @@
+import { describeBroker } from '../core/broker.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from '../../engine/log.js';
@@ -85,7 +86,7 @@ class AmqpSource implements Source {
       deadLetterExchange: options.deadLetterExchange ?? defaultDeadLetterExchange(options.queue),
       deliveryLimit: options.deliveryLimit ?? 20,
     };
-    this.broker = URL.canParse(options.url) ? new URL(options.url).host : 'the configured broker';
+    this.broker = describeBroker(options.url);
   }
 
   async start(): Promise<void> {

@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { describeError, type AdapterError } from '../core/errors.js';
 
@@ -52,6 +52,7 @@ export async function findSentFile(folder: string, messageId: string): Promise<s
 
 async function place(folder: string, sub: string, name: string, suffix: string, text: string): Promise<string> {
   const dir = join(folder, sub);
+  await mkdir(dir, { recursive: true }); // an operator may have archived the whole folder meanwhile
   const final = join(dir, await reserve(dir, name, suffix, text));
   await rename(join(folder, name), final);
   return final;

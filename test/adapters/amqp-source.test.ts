@@ -28,7 +28,9 @@ beforeEach(() => {
   stops = [];
 });
 afterEach(async () => {
-  for (const stop of stops.reverse()) await stop();
+  const failures: unknown[] = [];
+  for (const stop of stops.reverse()) await stop().catch((err: unknown) => failures.push(err));
+  if (failures.length) throw failures[0];
 });
 
 /** The hub's MESH side only, so what the source sent stays in X26HUB's inbox. */
@@ -46,6 +48,7 @@ async function consume(url: string, send: Sender, options: Partial<AmqpSourceOpt
     url, queue, prefetch: 5, maxAttempts: 3, prepare: attendance, send,
     retry: { baseDelay: 50, maxDelay: 500 }, log: memoryLogger(lines), ...options,
   });
+  stops.push(() => removeQueues(url));
   await source.start();
   stops.push(() => source.stop());
   return source;
@@ -53,17 +56,21 @@ async function consume(url: string, send: Sender, options: Partial<AmqpSourceOpt
 
 const consuming = (count = 1) => waitFor(async () => logged('AMQP source consuming').length >= count, 60_000, () => JSON.stringify(lines.slice(-5)), 50);
 
-/** A confirm channel on `url` for the test's own publishing and reading; removes the test's queues at the end. */
+/** A confirm channel on `url` for the test's own publishing and reading; the test's queues are removed at the end. */
 async function broker(url: string) {
   const connection = await amqp.connect(url);
+  connection.on('error', () => undefined); // a broker restart in the test: this connection is just gone
   const channel = await connection.createConfirmChannel();
-  stops.push(async () => {
-    const cleanup = await connection.createChannel();
-    for (const name of [queue, `${queue}.dead`]) await cleanup.deleteQueue(name);
-    await cleanup.deleteExchange(`${queue}.dead`);
-    await connection.close();
-  });
+  stops.push(() => connection.close().catch(() => undefined));
   return channel;
+}
+
+async function removeQueues(url: string): Promise<void> {
+  const connection = await amqp.connect(url);
+  const channel = await connection.createChannel();
+  for (const name of [queue, `${queue}.dead`]) await channel.deleteQueue(name);
+  await channel.deleteExchange(`${queue}.dead`);
+  await connection.close();
 }
 
 function publish(channel: ConfirmChannel, body: string, options: Options.Publish = {}): Promise<void> {
@@ -187,8 +194,15 @@ describe('with a private RabbitMQ that goes away', () => {
     await rabbit.stop();
     const h = await hub();
     const toHub = trustSender(client(h, 'RR8PAS'));
-    // Slow sends keep messages in hand when the broker goes down, so some are redelivered and resent.
-    const send: Sender = async (m) => { await sleep(100); return toHub(m); };
+    // Sends 4 to 6 are held until the broker is down: their acks fail, RabbitMQ redelivers them after the restart.
+    let brokerDown!: () => void;
+    const down = new Promise<void>((resolve) => { brokerDown = resolve; });
+    let sends = 0;
+    const send: Sender = async (m) => {
+      sends++;
+      if (sends > 3 && sends <= 6) await down;
+      return toHub(m);
+    };
     await consume(rabbit.url, send, { maxAttempts: 50 });
     await sleep(1500); // several connection attempts
     expect(logged('AMQP source cannot connect; retrying in the background')).toHaveLength(1);
@@ -202,6 +216,8 @@ describe('with a private RabbitMQ that goes away', () => {
     await inboxHas(hubInbox, 3);
 
     await rabbit.stop();
+    brokerDown();
+    await waitFor(async () => logged('AMQP message sent').filter((l) => l.acked === false).length >= 3, 10_000, () => JSON.stringify(lines), 50);
     await rabbit.start();
     await consuming(2);
     channel = await broker(rabbit.url);

@@ -2,11 +2,11 @@ import { copyFile, mkdtemp, open, readdir, readFile, rename, rm, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkDocument } from '../../adapters/core/document.js';
-import { AdapterFailure } from '../../adapters/core/errors.js';
+import { adapterError, AdapterFailure } from '../../adapters/core/errors.js';
 import { meshSender, type Prepare, type Sender } from '../../adapters/core/sender.js';
 import { MeshClient } from '../../adapters/mesh-client/index.js';
 import { findSentFile, folderSource, sidecarPath, type FolderSourceOptions } from '../../adapters/sources/folder-source.js';
-import { fileLocalId } from '../../adapters/sources/local-id.js';
+import { fileLocalId, messageLocalId } from '../../adapters/sources/local-id.js';
 import { SettleTracker, isCandidate } from '../../adapters/sources/settled-files.js';
 import { attendanceXml, client, collect, LA706, NHS, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG, startCpisHub } from '../support/cpis.js';
 import { memoryLogger, startTestHub, type TestHub } from '../support/hub.js';
@@ -97,13 +97,13 @@ test('with the CP-IS workers running, the trust gets the flag response to the fi
 
 test('a file written in pieces is sent only once it has settled, whole', async () => {
   const h = await hub();
-  await watch(trustSender(client(h, 'RR8PAS')));
+  await watch(trustSender(client(h, 'RR8PAS')), { settleMs: 1000 });
   const xml = attendanceXml(NHS[1], 'ATT-SLOW');
   const file = await open(join(folder, 'slow.xml'), 'w');
   const piece = Math.ceil(xml.length / 8);
   for (let at = 0; at < xml.length; at += piece) {
     await file.write(xml.slice(at, at + piece));
-    await sleep(100); // well inside settleMs (300): a taken half-file would be rejected as not well formed
+    await sleep(100); // well inside settleMs: a taken half-file would be rejected as not well formed
   }
   await file.close();
 
@@ -172,6 +172,24 @@ test('while the hub is down the file waits; once it is back the file is sent', a
   await proxy.up();
   await arrived('sent', 'att-6.xml');
   expect(await inbox(client(h, 'X26HUB'))).toEqual([(await messageIdOf('att-6.xml')).trim()]);
+});
+
+test('a file that keeps failing transiently is retried and never rejected, without holding back the others', async () => {
+  const h = await hub();
+  const toHub = trustSender(client(h, 'RR8PAS'));
+  // The hub answering 5xx for one document only: the sender's own transient outcome, for that file.
+  const send: Sender = async (m) => (m.fileName === 'stuck.xml'
+    ? { ok: false, error: adapterError('HUB_UNAVAILABLE', 'the hub could not take the message now: HTTP 503') }
+    : toHub(m));
+  await watch(send, { settleMs: 0, concurrency: 2 });
+  await writeFile(join(folder, 'stuck.xml'), attendanceXml(NHS[0], 'ATT-STUCK'));
+  for (const n of [1, 2, 3]) await writeFile(join(folder, `ok-${n}.xml`), attendanceXml(NHS[1], `ATT-OK-${n}`));
+
+  for (const n of [1, 2, 3]) await arrived('sent', `ok-${n}.xml`);
+  await waitFor(async () => lines.filter((l) => l.file === 'stuck.xml').length >= 4, 10_000, () => JSON.stringify(lines), 50);
+  expect(lines.filter((l) => l.file === 'stuck.xml').map((l) => l.attempts).slice(0, 4)).toEqual([1, 2, 3, 4]);
+  expect(await inFolder()).toEqual(['stuck.xml']);
+  expect(await inFolder('rejected')).toEqual([]);
 });
 
 test('a file sent again after a crash (copied back) gets the same message id; the hub holds one message', async () => {
@@ -253,4 +271,7 @@ test('local ids are plain, at most 100 characters, and change with the content',
   expect(fileLocalId(long, Buffer.from('x'))).toMatch(/^[A-Za-z0-9._-]{1,100}$/);
   expect(fileLocalId('a b.xml', Buffer.from('x'))).toBe(fileLocalId('a b.xml', Buffer.from('x')));
   expect(fileLocalId('a b.xml', Buffer.from('x'))).not.toBe(fileLocalId('a b.xml', Buffer.from('y')));
+  expect(messageLocalId('pas-123.A_b')).toBe('pas-123.A_b');
+  expect(messageLocalId('urn:uuid:1 2')).toMatch(/^id-[0-9a-f]{24}$/);
+  expect(messageLocalId('x'.repeat(101))).toMatch(/^id-[0-9a-f]{24}$/);
 });
