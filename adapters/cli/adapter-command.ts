@@ -1,15 +1,14 @@
 import { Command } from 'commander';
 import { createLogger, type Logger } from '../../engine/log.js';
 import { loadLaConfig, loadPasConfig } from '../config/load.js';
-import { startLaAdapter } from '../la/la-adapter.js';
-import { startPasAdapter } from '../pas/pas-adapter.js';
 import type { RunningAdapter } from '../runtime/parts.js';
 
 type Starter = (file: string, log: Logger) => Promise<RunningAdapter>;
 
+/** Loaded on use: the adapters bring libxml2 and amqplib, which the support commands do without. */
 const STARTERS: Record<'pas' | 'la', Starter> = {
-  pas: (file, log) => startPasAdapter(loadPasConfig(file), log),
-  la: (file, log) => startLaAdapter(loadLaConfig(file), log),
+  pas: async (file, log) => (await import('../pas/pas-adapter.js')).startPasAdapter(loadPasConfig(file), log),
+  la: async (file, log) => (await import('../la/la-adapter.js')).startLaAdapter(loadLaConfig(file), log),
 };
 
 /** `cpisx adapter pas|la --config FILE`: one adapter process, until SIGTERM or SIGINT. */

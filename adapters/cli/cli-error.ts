@@ -1,0 +1,16 @@
+import type { ConsoleErrorCode } from '../../engine/console/errors.js';
+
+/** The API's codes, and what only the command line can run into. */
+export type CliCode = ConsoleErrorCode | 'USAGE' | 'UNREACHABLE' | 'BAD_ANSWER' | 'CANCELLED' | 'PASSWORD_MISMATCH';
+
+/** What a command failed with: printed as `cpisx: CODE: message`, exiting with `exitCode`. */
+export class CliError extends Error {
+  constructor(readonly code: CliCode, message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+/** The command was given wrongly: exit 2, like the shell's own usage errors. */
+export function usageError(message: string): CliError {
+  return new CliError('USAGE', message, 2);
+}
