@@ -10,6 +10,13 @@ export class StartupError extends Error {
   }
 }
 
+/**
+ * The adapters' sources and poller retry on their own schedule (`retry` in the config), so
+ * the client gives one quick second try only: a long retry inside a call would hold up
+ * SIGTERM and hide an outage from the poll summary.
+ */
+const CLIENT_RETRY = { attempts: 2, baseDelayMs: 250, maxDelayMs: 1000 };
+
 export function meshClient(cfg: Resolved<MeshConnection>): MeshClient {
   return new MeshClient({
     baseUrl: cfg.url,
@@ -17,6 +24,7 @@ export function meshClient(cfg: Resolved<MeshConnection>): MeshClient {
     password: cfg.password,
     sharedKey: cfg.sharedKey,
     timeoutMs: cfg.timeout,
+    retry: CLIENT_RETRY,
   });
 }
 
