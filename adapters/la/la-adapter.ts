@@ -2,12 +2,11 @@ import type { Logger } from '../../engine/log.js';
 import type { Resolved } from '../config/load.js';
 import type { LaConfig } from '../config/schema.js';
 import type { Sink } from '../core/delivery.js';
-import { meshSender } from '../core/sender.js';
 import { mailboxPoller } from '../delivery/mailbox-poller.js';
-import { checkMailbox, meshClient } from '../runtime/mesh-connection.js';
+import { openMailbox } from '../runtime/mesh-connection.js';
 import { startParts, type Part, type RunningAdapter } from '../runtime/parts.js';
 import { sinkFrom } from '../runtime/sink.js';
-import { amqpSourceFrom, folderSourceFrom, xmlPrepare, type SourceContext } from '../runtime/sources.js';
+import { amqpSourceFrom, folderSourceFrom, xmlPrepare } from '../runtime/sources.js';
 import { planAckSink } from './plan-ack-sink.js';
 
 /**
@@ -16,13 +15,7 @@ import { planAckSink } from './plan-ack-sink.js';
  * of each is written next to the file it answers.
  */
 export async function startLaAdapter(cfg: Resolved<LaConfig>, log: Logger): Promise<RunningAdapter> {
-  const client = meshClient(cfg.mesh);
-  await checkMailbox(client, cfg.mesh, log);
-  const ctx: SourceContext = {
-    send: meshSender(client, { to: cfg.hub.mailbox, workflowId: cfg.hub.workflow }),
-    retry: cfg.retry,
-    log,
-  };
+  const { client, ctx } = await openMailbox(cfg, log);
   const sink = sinkFrom(cfg.sink, log);
   const uploads = cfg.planUploads ?? {};
   const acks: Sink = uploads.folder ? planAckSink({ folder: uploads.folder.path, otherwise: sink }) : sink;

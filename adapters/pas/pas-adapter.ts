@@ -1,11 +1,10 @@
 import type { Logger } from '../../engine/log.js';
 import type { Resolved } from '../config/load.js';
 import type { Hl7SourceConfig, PasConfig } from '../config/schema.js';
-import { meshSender } from '../core/sender.js';
 import { mailboxPoller } from '../delivery/mailbox-poller.js';
 import { mllpSource } from '../hl7/mllp-source.js';
 import { prepareHl7 } from '../hl7/prepare-hl7.js';
-import { checkMailbox, meshClient } from '../runtime/mesh-connection.js';
+import { openMailbox } from '../runtime/mesh-connection.js';
 import { startParts, type Part, type RunningAdapter } from '../runtime/parts.js';
 import { sinkFrom } from '../runtime/sink.js';
 import { amqpSourceFrom, folderSourceFrom, xmlPrepare, type SourceContext } from '../runtime/sources.js';
@@ -15,13 +14,7 @@ import { amqpSourceFrom, folderSourceFrom, xmlPrepare, type SourceContext } from
  * hub; flag responses (and the hub's reports) come back to the PAS through the sink.
  */
 export async function startPasAdapter(cfg: Resolved<PasConfig>, log: Logger): Promise<RunningAdapter> {
-  const client = meshClient(cfg.mesh);
-  await checkMailbox(client, cfg.mesh, log);
-  const ctx: SourceContext = {
-    send: meshSender(client, { to: cfg.hub.mailbox, workflowId: cfg.hub.workflow }),
-    retry: cfg.retry,
-    log,
-  };
+  const { client, ctx } = await openMailbox(cfg, log);
   const { folder, amqp, hl7 } = cfg.sources;
   const sink = sinkFrom(cfg.responses.sink, log);
   const parts: Part[] = [

@@ -1,7 +1,9 @@
-import { MeshClient, MeshClientError } from '../mesh-client/index.js';
-import type { Resolved } from '../config/load.js';
-import type { MeshConnection } from '../config/schema.js';
 import type { Logger } from '../../engine/log.js';
+import type { Resolved } from '../config/load.js';
+import type { AdapterConfig, MeshConnection } from '../config/schema.js';
+import { meshSender } from '../core/sender.js';
+import { MeshClient, MeshClientError } from '../mesh-client/index.js';
+import type { SourceContext } from './sources.js';
 
 /** Start-up cannot go on: wrong credentials are not fixed by waiting. */
 export class StartupError extends Error {
@@ -44,4 +46,12 @@ export async function checkMailbox(client: MeshClient, cfg: Resolved<MeshConnect
     }
     log.error('hub unreachable at start; will keep trying', { mailbox: cfg.mailbox, hub: cfg.url, code: err.code });
   }
+}
+
+/** The adapter's mailbox, checked, and what its sources need to send to the hub through it. */
+export async function openMailbox(cfg: Resolved<AdapterConfig>, log: Logger): Promise<{ client: MeshClient; ctx: SourceContext }> {
+  const client = meshClient(cfg.mesh);
+  await checkMailbox(client, cfg.mesh, log);
+  const send = meshSender(client, { to: cfg.hub.mailbox, workflowId: cfg.hub.workflow });
+  return { client, ctx: { send, retry: cfg.retry, log } };
 }

@@ -13,22 +13,13 @@ import { client, PASSWORDS, startCpisHub } from '../support/cpis.js';
 import { memoryLogger, type TestHub } from '../support/hub.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
+import { sleep, until } from '../support/wait.js';
 
 const WORKFLOW = 'CPIS_ACCESS_NOTIFICATION';
 const RETRY = { baseDelay: 100, maxDelay: 400 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type LogLine = Record<string, unknown>;
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
 
 let hub: TestHub;
 let root: string;

@@ -11,9 +11,9 @@ import type { MeshMessageHeaders } from '../../adapters/mesh-client/index.js';
 import { startPrivateRabbit } from '../support/rabbitmq.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { sleep } from '../support/wait.js';
 
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function delivery(id: string, headers: Partial<MeshMessageHeaders> = {}): Delivery {
   return {

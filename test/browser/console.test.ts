@@ -7,6 +7,7 @@ import { MeshClient } from '../../adapters/mesh-client/index.js';
 import { attendanceXml, collect, LA708, NHS, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from '../support/cpis.js';
 import { deleteKeys } from '../support/hub.js';
 import { freePort, spawnHub, type HubProcess } from '../support/hub-process.js';
+import { until } from '../support/wait.js';
 
 /**
  * The support console in a real browser against real hub processes: an attendance held
@@ -30,15 +31,6 @@ function writeConfig(dir: string, name: string, broken: boolean): string {
   return file;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('the support console in a browser', () => {
   const prefix = `test:browser:${process.pid}:`;

@@ -1,7 +1,7 @@
 import { client, collect, LA706, NHS, planFile, planRecord, startCpisHub } from '../support/cpis.js';
 import type { TestHub } from '../support/hub.js';
+import { sleep } from '../support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One sample's value from Prometheus text: `name{a="1",b="2"} 3`; undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {

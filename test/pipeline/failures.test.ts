@@ -1,20 +1,11 @@
 import { Redis } from 'ioredis';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
 import { RegisterKeys } from '../../engine/cpis/register/keys.js';
+import { sleep, until } from '../support/wait.js';
 import { deleteKeys, REDIS_URL, type TestHub } from '../support/hub.js';
 import { attendanceXml, client, collect, LA706, LA708, NHS, planFile, planRecord, sampleWorkflows, startCpisHub } from '../support/cpis.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(100);
-  }
-}
 
 const heldFor = (hub: TestHub, localId: string) => until(async () => (await hub.failed!.list()).find((f) => f.localId === localId));
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { sleep } from '../support/wait.js';
 import { deleteKeys, SANDBOX_CONFIG } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
 import { meshRequest } from '../support/mesh-http.js';
@@ -22,7 +23,6 @@ afterAll(async () => {
   await deleteKeys(`${PREFIX}*`);
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('an uncollected message expires once, with one REPORT (14) to its sender, while two hubs sweep', async () => {
   const [a, b] = hubs;

@@ -12,18 +12,9 @@ import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
 import { collect, LA706, LA708, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from './cpis.js';
 import type { HubProcess } from './hub-process.js';
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep, waitFor, within } from './wait.js';
 
-/** `promise`'s value, or `'timeout'` when `ms` pass first (the timer is cleared either way). */
-export async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), ms); });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+
 
 /** A temporary copy of the sample configuration with `cpis` settings changed; returns its path. */
 export function sampleConfigWith(cpis: Record<string, unknown>, name: string): string {
@@ -67,15 +58,6 @@ export async function inParallel<T>(items: readonly T[], limit: number, task: (i
   }));
 }
 
-/** Polls until `done` answers true; throws with `describe()` when `timeoutMs` passes. */
-export async function waitFor(done: () => Promise<boolean>, timeoutMs: number, describe: () => Promise<string> | string, everyMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await done()) return;
-    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms: ${await describe()}`);
-    await sleep(everyMs);
-  }
-}
 
 export interface Collected {
   id: string;

@@ -1,6 +1,7 @@
 import { get, id, query } from './api.js';
 import { field, h, replace } from './dom.js';
-import { fromLocalInput, time, toLocalInput } from './format.js';
+import { time } from './format.js';
+import { submitFilters, timeRangeInputs } from './filters.js';
 import { pager, withoutEmpty } from './pager.js';
 
 const PAGE = 50;
@@ -28,14 +29,9 @@ function filterForm(view, show) {
     user: h('input', { name: 'user', value: view.user }),
     action: h('input', { name: 'action', value: view.action, list: 'actions' }),
     messageId: h('input', { name: 'messageId', value: view.messageId, size: 30 }),
-    from: h('input', { name: 'from', type: 'datetime-local', value: toLocalInput(view.from) }),
-    to: h('input', { name: 'to', type: 'datetime-local', value: toLocalInput(view.to) }),
+    ...timeRangeInputs(view),
   };
-  const submit = (event) => {
-    event.preventDefault();
-    const values = Object.fromEntries(Object.entries(fields).map(([k, el]) => [k, el.value.trim()]));
-    show({ ...values, from: fromLocalInput(values.from), to: fromLocalInput(values.to), offset: 0 });
-  };
+  const submit = submitFilters(fields, show);
   return h('form', { class: 'filters', role: 'search', onsubmit: submit },
     h('div', { class: 'row' }, field('User', fields.user), field('Action', fields.action), field('Message id', fields.messageId)),
     h('div', { class: 'row' }, field('From', fields.from), field('To', fields.to)),

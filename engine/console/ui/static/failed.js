@@ -1,7 +1,8 @@
 import { get, query } from './api.js';
 import { field, h, replace } from './dom.js';
 import { bulkReplay } from './bulk.js';
-import { fromLocalInput, time, toLocalInput } from './format.js';
+import { time } from './format.js';
+import { submitFilters, timeRangeInputs } from './filters.js';
 import { pager, withoutEmpty } from './pager.js';
 
 const PAGE = 50;
@@ -51,14 +52,9 @@ function filterForm(view, show) {
     sender: input('sender', { placeholder: 'mailbox' }),
     recipient: input('recipient', { placeholder: 'mailbox' }),
     reason: input('reason', { list: 'reasons' }),
-    from: h('input', { name: 'from', type: 'datetime-local', value: toLocalInput(view.from) }),
-    to: h('input', { name: 'to', type: 'datetime-local', value: toLocalInput(view.to) }),
+    ...timeRangeInputs(view),
   };
-  const submit = (event) => {
-    event.preventDefault();
-    const values = Object.fromEntries(Object.entries(fields).map(([k, el]) => [k, el.value.trim()]));
-    show({ ...values, from: fromLocalInput(values.from), to: fromLocalInput(values.to), offset: 0 });
-  };
+  const submit = submitFilters(fields, show);
   const clear = () => show(Object.fromEntries([...FILTERS.map((k) => [k, '']), ['offset', 0]]));
   return h('form', { class: 'filters', role: 'search', onsubmit: submit },
     field('Search (exact)', q),

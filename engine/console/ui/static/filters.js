@@ -1,0 +1,19 @@
+import { h } from './dom.js';
+import { fromLocalInput, toLocalInput } from './format.js';
+
+/** The time-range inputs every filter form has, in the browser's local time. */
+export function timeRangeInputs(view) {
+  return {
+    from: h('input', { name: 'from', type: 'datetime-local', value: toLocalInput(view.from) }),
+    to: h('input', { name: 'to', type: 'datetime-local', value: toLocalInput(view.to) }),
+  };
+}
+
+/** Submitting a filter form: its trimmed values, times back in ISO, from the first page. */
+export function submitFilters(fields, show) {
+  return (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries(Object.entries(fields).map(([k, el]) => [k, el.value.trim()]));
+    show({ ...values, from: fromLocalInput(values.from), to: fromLocalInput(values.to), offset: 0 });
+  };
+}
