@@ -13,7 +13,6 @@ export type AdapterErrorCode =
   | 'WRONG_DOCUMENT'
   | 'SCHEMA_INVALID'
   | 'HL7_UNREADABLE'
-  | 'HL7_NOT_ATTENDANCE'
   | 'HL7_MISSING_FIELD'
   // the hub
   | 'HUB_REJECTED'
@@ -50,7 +49,6 @@ const PERMANENT = new Set<AdapterErrorCode>([
   'WRONG_DOCUMENT',
   'SCHEMA_INVALID',
   'HL7_UNREADABLE',
-  'HL7_NOT_ATTENDANCE',
   'HL7_MISSING_FIELD',
   'HUB_REJECTED',
 ]);

@@ -53,7 +53,11 @@ export function sendError(err: unknown): AdapterError {
  * What a source does to its raw input before sending: check an XML document against its
  * XSD, or translate an HL7 v2 message into attendance XML. A `localId` here overrides the
  * one the source would derive (an HL7 message's control id is better than a file hash).
+ * `skip` is input that is fine but not for the hub (an HL7 feed's other ADT events).
  */
-export type Prepared = { ok: true; body: Buffer; localId?: string } | { ok: false; error: AdapterError };
+export type Prepared =
+  | { ok: true; body: Buffer; localId?: string }
+  | { ok: true; skip: string }
+  | { ok: false; error: AdapterError };
 
 export type Prepare = (input: Buffer, name: string) => Prepared;

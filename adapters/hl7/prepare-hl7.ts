@@ -30,16 +30,13 @@ export function prepareHl7Message(input: Buffer | string, options: TranslateOpti
   return { kind: 'attendance', header, body, localId: hl7LocalId(header) };
 }
 
-/**
- * For HL7 files dropped in a folder. A file that is not an emergency attendance is set
- * aside as HL7_NOT_ATTENDANCE with the reason: a folder source has no "done, nothing sent".
- */
+/** For HL7 files dropped in a folder. A file that is not an emergency attendance is skipped, with the reason. */
 export function prepareHl7(options: TranslateOptions): Prepare {
   return (input) => {
     const outcome = prepareHl7Message(input, options);
     switch (outcome.kind) {
       case 'attendance': return { ok: true, body: outcome.body, localId: outcome.localId };
-      case 'skipped': return { ok: false, error: adapterError('HL7_NOT_ATTENDANCE', outcome.reason) };
+      case 'skipped': return { ok: true, skip: outcome.reason };
       case 'rejected': return { ok: false, error: outcome.error };
     }
   };

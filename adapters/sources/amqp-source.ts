@@ -170,6 +170,11 @@ class AmqpSource implements Source {
     const derived = msg.properties.messageId ? messageLocalId(String(msg.properties.messageId)) : contentLocalId(msg.content);
     for (let attempt = 1; ; attempt++) {
       const result = await submit(this.options, msg.content, derived, derived);
+      if (result.ok && 'skipped' in result) {
+        const acked = this.settle(session, () => session.channel.ack(msg));
+        log.info('AMQP message skipped', { queue, localId: result.localId, reason: result.skipped, acked });
+        return;
+      }
       if (result.ok) {
         const acked = this.settle(session, () => session.channel.ack(msg));
         log.info('AMQP message sent', { queue, localId: result.localId, messageId: result.messageId, acked });

@@ -8,6 +8,8 @@ import { describeError, type AdapterError } from '../core/errors.js';
  *   sent/<name>.message-id      its MESH message id and a newline
  *   rejected/<name>             a file that cannot be sent
  *   rejected/<name>.error.txt   why (describeError)
+ *   skipped/<name>              a file that is fine but not for the hub (an HL7 feed's other events)
+ *   skipped/<name>.reason.txt   why
  * Other sidecars may sit beside a sent file (the LA adapter puts `<name>.ack.xml` there).
  * The sidecar is written first and created exclusively, so it reserves the final name: a
  * name already taken gets a numbered suffix (`att.xml` → `att-2.xml`) and the sidecar is
@@ -15,8 +17,10 @@ import { describeError, type AdapterError } from '../core/errors.js';
  */
 export const SENT = 'sent';
 export const REJECTED = 'rejected';
+export const SKIPPED = 'skipped';
 const MESSAGE_ID = '.message-id';
 const ERROR = '.error.txt';
+const REASON = '.reason.txt';
 
 /** The path of a sidecar (e.g. `.ack.xml`) beside a file in sent/. */
 export function sidecarPath(sentFile: string, suffix: string): string {
@@ -31,6 +35,11 @@ export function moveToSent(folder: string, name: string, messageId: string): Pro
 /** Moves a file that cannot be sent into rejected/ after writing the reason; returns its new path. */
 export function moveToRejected(folder: string, name: string, error: AdapterError): Promise<string> {
   return place(folder, REJECTED, name, ERROR, describeError(error));
+}
+
+/** Moves a file that is not for the hub into skipped/ after writing why; returns its new path. */
+export function moveToSkipped(folder: string, name: string, reason: string): Promise<string> {
+  return place(folder, SKIPPED, name, REASON, `${reason}\n`);
 }
 
 /**

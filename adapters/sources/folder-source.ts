@@ -5,7 +5,7 @@ import type { Logger } from '../../engine/log.js';
 import type { Source } from '../core/delivery.js';
 import { adapterError, AdapterFailure, type AdapterError } from '../core/errors.js';
 import type { Prepare, Sender } from '../core/sender.js';
-import { moveToRejected, moveToSent, REJECTED, SENT } from './folder-layout.js';
+import { moveToRejected, moveToSent, moveToSkipped, REJECTED, SENT, SKIPPED } from './folder-layout.js';
 import { fileLocalId } from './local-id.js';
 import { RetrySchedule } from './retry-schedule.js';
 import { isCandidate, SettleTracker, type FileState } from './settled-files.js';
@@ -29,7 +29,7 @@ export interface FolderSourceOptions {
   concurrency?: number;
 }
 
-type Outcome = 'sent' | 'rejected' | 'waiting';
+type Outcome = 'sent' | 'rejected' | 'skipped' | 'waiting';
 
 /**
  * Watches a drop folder (by polling, which works on network shares where change events do
@@ -65,6 +65,7 @@ class FolderSource implements Source {
     }
     await mkdir(join(folder, SENT), { recursive: true });
     await mkdir(join(folder, REJECTED), { recursive: true });
+    await mkdir(join(folder, SKIPPED), { recursive: true });
     this.options.log.info('folder source watching', { folder, extensions: this.options.extensions });
     this.next(0);
   }
@@ -94,9 +95,8 @@ class FolderSource implements Source {
     if (due.length === 0) return;
     const outcomes = await eachLimited(due, this.options.concurrency ?? 4, (name) => (this.stopped ? undefined : this.take(name)));
     const count = (o: Outcome) => outcomes.filter((x) => x === o).length;
-    const sent = count('sent');
-    const rejected = count('rejected');
-    this.options.log.info('folder scan', { folder: this.options.folder, sent, rejected, waiting: files.length - sent - rejected });
+    const [sent, rejected, skipped] = [count('sent'), count('rejected'), count('skipped')];
+    this.options.log.info('folder scan', { folder: this.options.folder, sent, rejected, skipped, waiting: files.length - sent - rejected - skipped });
   }
 
   /** The candidate files, or undefined when the folder cannot be read (logged once per change). */
@@ -133,6 +133,7 @@ class FolderSource implements Source {
     if (body === undefined) return 'waiting';
     if (!Buffer.isBuffer(body)) return this.reject(name, undefined, body);
     const result = await submit(this.options, body, name, fileLocalId(name, body), name);
+    if (result.ok && 'skipped' in result) return this.skip(name, result.skipped);
     if (result.ok) {
       await moveToSent(folder, name, result.messageId);
       this.forget(name);
@@ -150,6 +151,13 @@ class FolderSource implements Source {
     this.forget(name);
     this.options.log.warn('file rejected', { file: name, localId, code: error.code });
     return 'rejected';
+  }
+
+  private async skip(name: string, reason: string): Promise<Outcome> {
+    await moveToSkipped(this.options.folder, name, reason);
+    this.forget(name);
+    this.options.log.info('file skipped', { file: name, reason });
+    return 'skipped';
   }
 
   private forget(name: string): void {

@@ -8,6 +8,7 @@ export interface SubmitSteps {
 
 export type Submitted =
   | { ok: true; localId: string; messageId: string }
+  | { ok: true; localId: string; skipped: string }
   | { ok: false; localId: string; error: AdapterError };
 
 /**
@@ -17,6 +18,7 @@ export type Submitted =
 export async function submit(steps: SubmitSteps, input: Buffer, name: string, derivedLocalId: string, fileName?: string): Promise<Submitted> {
   const prepared = steps.prepare(input, name);
   if (!prepared.ok) return { ok: false, localId: derivedLocalId, error: prepared.error };
+  if ('skip' in prepared) return { ok: true, localId: derivedLocalId, skipped: prepared.skip };
   const localId = prepared.localId ?? derivedLocalId;
   const sent = await steps.send({ localId, body: prepared.body, fileName });
   return sent.ok ? { ok: true, localId, messageId: sent.messageId } : { ok: false, localId, error: sent.error };

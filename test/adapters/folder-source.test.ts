@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { checkDocument } from '../../adapters/core/document.js';
 import { adapterError, AdapterFailure } from '../../adapters/core/errors.js';
 import { meshSender, type Prepare, type Sender } from '../../adapters/core/sender.js';
+import { prepareHl7 } from '../../adapters/hl7/prepare-hl7.js';
 import { MeshClient } from '../../adapters/mesh-client/index.js';
 import { findSentFile, folderSource, sidecarPath, type FolderSourceOptions } from '../../adapters/sources/folder-source.js';
 import { fileLocalId, messageLocalId } from '../../adapters/sources/local-id.js';
@@ -61,6 +62,20 @@ async function inbox(mesh: MeshClient): Promise<string[]> {
   for await (const id of mesh.inboxIds()) ids.push(id);
   return ids;
 }
+
+test('a dropped HL7 event that is not an attendance moves to skipped/ with the reason, and nothing is sent', async () => {
+  const a08 = await readFile('test/fixtures/hl7/a08-update.hl7');
+  let sends = 0;
+  const count: Sender = async () => { sends++; return { ok: true, messageId: 'never' }; };
+  await watch(count, { extensions: ['.hl7'], prepare: prepareHl7({}) });
+  await writeFile(join(folder, 'adt-8.hl7'), a08);
+
+  await arrived('skipped', 'adt-8.hl7');
+  expect(await readFile(join(folder, 'skipped', 'adt-8.hl7.reason.txt'), 'utf8')).toContain('A08');
+  expect(await inFolder('rejected')).toEqual([]);
+  expect(sends).toBe(0);
+  expect(lines).toContainEqual(expect.objectContaining({ message: 'file skipped', file: 'adt-8.hl7' }));
+});
 
 test('a valid attendance goes to the hub; the file moves to sent/ beside its message id', async () => {
   const h = await hub();

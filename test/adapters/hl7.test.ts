@@ -192,6 +192,7 @@ describe('prepareHl7 (HL7 files in a folder)', () => {
   test('an emergency A04 becomes attendance XML that passes the hub codec, with a local id from sender and control id', () => {
     const prepared = prepare(Buffer.from(A04), 'a04.hl7');
     if (!prepared.ok) throw new Error(prepared.error.message);
+    if ('skip' in prepared) throw new Error(`skipped: ${prepared.skip}`);
     expect(prepared.localId).toBe('hl7-PAS-RR8-MSG00042');
     const parsed = parseAttendance(prepared.body);
     expect(parsed.ok && parsed.value).toEqual(attendanceOf(A04));
@@ -206,11 +207,15 @@ describe('prepareHl7 (HL7 files in a folder)', () => {
   test('the local id keeps only plain characters', () => {
     const text = withField(withField(A04, 'MSH.3', 'EPIC PAS'), 'MSH.10', 'A/1:2');
     const prepared = prepare(Buffer.from(text), 'x.hl7');
-    expect(prepared.ok && prepared.localId).toBe('hl7-EPIC_PAS-RR8-A_1_2');
+    expect(prepared.ok && 'localId' in prepared && prepared.localId).toBe('hl7-EPIC_PAS-RR8-A_1_2');
+  });
+
+  test('an A08 is skipped with the reason, not rejected: a PAS feed sends every ADT event', () => {
+    const prepared = prepare(Buffer.from(fixture('a08-update.hl7')), 'x.hl7');
+    expect(prepared).toEqual({ ok: true, skip: expect.stringContaining('A08') });
   });
 
   test.each([
-    ['an A08', 'HL7_NOT_ATTENDANCE', fixture('a08-update.hl7')],
     ['a missing NH identifier', 'HL7_MISSING_FIELD', fixture('a04-no-nhs-number.hl7')],
     ['no MSH', 'HL7_UNREADABLE', 'PID|1||9689177621^^^NHS^NH'],
     ['two messages in one file', 'HL7_UNREADABLE', `${A04}\n${A04}`],
