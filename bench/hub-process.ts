@@ -3,12 +3,11 @@ import { startHub, type HubRole } from '../engine/hub.js';
 import { createLogger } from '../engine/log.js';
 
 /**
- * The hub as engine/main.ts builds it, for the benchmark to run as a child process.
- * It exists because main.ts listens on every interface and has no HOST setting:
- * here the hub binds 127.0.0.1 only, on a port the OS picks (no free-port race),
- * and tells its parent the URL over the IPC channel.
+ * The hub as engine/main.ts builds it, for the benchmark to run as a child process:
+ * it binds 127.0.0.1 on a port the OS picks (no free-port race) and tells its parent
+ * the URL over the IPC channel.
  * Arguments: CONFIG_FILE KEY_PREFIX [ROLE]; ROLE is all (the default), api or worker
- * (a worker serves no HTTP and reports an empty URL).
+ * (a worker serves health and metrics only).
  */
 async function run(): Promise<void> {
   const [configFile, keyPrefix, role = 'all'] = process.argv.slice(2);

@@ -36,9 +36,9 @@ export interface HubOptions {
 }
 
 export interface Hub {
-  /** Empty for a worker-only process. */
+  /** A worker-only process serves health and metrics only. */
   url: string;
-  app?: FastifyInstance;
+  app: FastifyInstance;
   store: RedisMailboxStore;
   sweeper: ExpirySweeper;
   /** Present when the configuration has a `cpis` section. */
@@ -78,32 +78,28 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const metrics = new HubMetrics();
   const cpis = config.cpis ? await startCpis(config.cpis, { redisUrl: options.redisUrl, redis, store, directory, prefix, role, log, every, stops, metrics }) : undefined;
 
-  let app: FastifyInstance | undefined;
-  let url = '';
-  if (role !== 'worker') {
-    app = await buildHttpApp(
-      {
-        store, directory, log, sharedKey: config.sharedKey, authWindowMs: config.mesh.authWindow, maxRequestBytes: config.mesh.maxRequestBytes,
-        onAccepted: (m) => { metrics.accepted(m); cpis?.arrivals.accepted(m); },
-      },
-      { ready: async () => (await redis.ping()) === 'PONG' },
-      config.mesh.tls,
-      {
-        metrics: { metrics, store, directory, queues: cpis?.queues, log },
-        console: config.console && {
-          settings: config.console, redis, keyPrefix: prefix, store, directory, secureCookies: Boolean(config.mesh.tls), log,
-          cpis: cpis && config.cpis && { settings: config.cpis, ...cpis },
-        },
-      },
-    );
-    url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
-    every(config.mesh.expirySweepEvery, () => sweeper.sweep(), 'expiry sweep');
-    log.info('hub listening', { url, role, mailboxes: directory.allMailboxes().length });
-  }
+  // Every role listens: health and metrics always, the MESH API and the console unless worker-only.
+  const serving = role !== 'worker';
+  const app = await buildHttpApp({
+    health: { ready: async () => (await redis.ping()) === 'PONG' },
+    tls: config.mesh.tls,
+    metrics: { metrics, store, directory, queues: cpis?.queues, log },
+    mesh: serving ? {
+      store, directory, log, sharedKey: config.sharedKey, authWindowMs: config.mesh.authWindow, maxRequestBytes: config.mesh.maxRequestBytes,
+      onAccepted: (m) => { metrics.accepted(m); cpis?.arrivals.accepted(m); },
+    } : undefined,
+    console: serving && config.console ? {
+      settings: config.console, redis, keyPrefix: prefix, store, directory, secureCookies: Boolean(config.mesh.tls), log,
+      cpis: cpis && config.cpis && { settings: config.cpis, ...cpis },
+    } : undefined,
+  });
+  const url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
+  if (serving) every(config.mesh.expirySweepEvery, () => sweeper.sweep(), 'expiry sweep');
+  log.info('hub listening', { url, role, mailboxes: directory.allMailboxes().length });
   return {
     url, app, store, sweeper, failed: cpis?.failed, arrivals: cpis?.arrivals,
     async stop() {
-      if (app) await app.close();
+      await app.close();
       for (const stop of stops.reverse()) await stop();
       await redis.quit();
     },

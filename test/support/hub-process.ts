@@ -9,7 +9,7 @@ export interface HubProcess extends ReadyProcess {
 
 /**
  * The hub as a real process (`engine/main.ts` through tsx), ready once it logs that it
- * listens (or, for `--role worker`, that its workers run).
+ * listens (every role does; a worker after its workers run).
  */
 export async function spawnHub(configFile: string, env: Record<string, string> = {}, role: 'all' | 'api' | 'worker' = 'all'): Promise<HubProcess> {
   const port = await freePort();
@@ -17,7 +17,7 @@ export async function spawnHub(configFile: string, env: Record<string, string> =
     script: 'engine/main.ts',
     args: ['--config', configFile, '--role', role],
     env: { REDIS_URL, PORT: String(port), ...env },
-    ready: role === 'worker' ? 'CP-IS workers running' : 'hub listening',
+    ready: 'hub listening',
   });
-  return { ...hub, url: role === 'worker' ? '' : `http://127.0.0.1:${port}` };
+  return { ...hub, url: `http://127.0.0.1:${port}` };
 }
