@@ -48,6 +48,12 @@ async function stop(p: ReadyProcess, signal: NodeJS.Signals = 'SIGTERM'): Promis
   return p.stop(signal);
 }
 
+async function kill(p: ReadyProcess, waiting: () => Promise<number>, counts: number[]): Promise<void> {
+  await stop(p, 'SIGKILL');
+  await sleep(500);
+  counts.push(await waiting());
+}
+
 /** Written under a dot name and renamed, as a PAS should. */
 function drop(folder: string, name: string, xml: string): void {
   writeFileSync(join(folder, `.${name}.tmp`), xml);
@@ -87,16 +93,23 @@ test('PAS and LA adapters killed mid-stream lose nothing and deliver nothing twi
   await Promise.all([pas, laAdapter]);
   const stream = children.slice(0, 90);
   const ids = stream.map((_, i) => `KILL-${i}`);
+  const unsentAtKill: number[] = [];
+  const undeliveredAtKill: number[] = [];
   for (let i = 0; i < stream.length; i++) {
     drop(dropFolder, `${ids[i]}.xml`, attendanceXml(stream[i], ids[i]));
-    await sleep(50);
+    await sleep(100);
     // Restarts run while files keep arriving: the stream does not wait for them.
-    if (i === 25 || i === 60) pas = pas.then((p) => stop(p, 'SIGKILL')).then(() => start(pasSite));
-    if (i === 45) laAdapter = laAdapter.then((p) => stop(p, 'SIGKILL')).then(() => start(laSite));
+    // Half a second after each kill, what the dead adapter left waiting is counted. The LA's
+    // kill comes while the PAS adapter is back from its first, so attendances are flowing.
+    if (i === 10 || i === 75) pas = pas.then((p) => kill(p, async () => xmlFiles(dropFolder).length, unsentAtKill)).then(() => start(pasSite));
+    if (i === 50) laAdapter = laAdapter.then((p) => kill(p, () => la.count(), undeliveredAtKill)).then(() => start(laSite));
   }
   const describe = () => `responses ${xmlFiles(responses).length}, notifications ${xmlFiles(notifications).length}, waiting ${xmlFiles(dropFolder).length}`;
   await waitFor(async () => xmlFiles(responses).length >= ids.length && xmlFiles(notifications).length >= ids.length, 120_000, describe, 500);
 
+  // The kills really came mid-stream: work was waiting in the folder and in the LA's inbox.
+  expect(Math.min(...unsentAtKill)).toBeGreaterThan(0);
+  expect(undeliveredAtKill[0]).toBeGreaterThan(0);
   expect(xmlFiles(dropFolder)).toEqual([]);
   expect(readdirSync(join(dropFolder, 'rejected'))).toEqual([]);
   expect(xmlFiles(join(dropFolder, 'sent')).sort()).toEqual(ids.map((id) => `${id}.xml`).sort());
