@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
-import type { MeshClient } from '../../adapters/mesh-client/index.js';
 import { RegisterKeys } from '../../engine/cpis/register/keys.js';
 import { freePort } from '../../scripts/spawn-ready.js';
-import { attendanceXml, client, LA706, NHS, planFile, planRecord, startCpisHub } from '../support/cpis.js';
+import { attendanceXml, client, NHS, startCpisHub } from '../support/cpis.js';
 import { REDIS_URL, type TestHub } from '../support/hub.js';
+import { holdFailures, heldFor, sendToHub } from '../console/held-failures.js';
 import { Staff, until } from '../console/staff.js';
 import { cpisx, cpisxOnTerminal, staffEnv } from './cli-process.js';
 
@@ -20,9 +20,9 @@ describe('cpisx failed, audit and mailbox, through the console API', () => {
   const run = (user: string, ...args: string[]) => cpisx(args, as(user));
 
   const trust = () => client(hub, 'RR8PAS');
-  const send = (mesh: MeshClient, workflowId: string, body: string, localId: string) => mesh.send({ to: 'X26HUB', workflowId, body, localId });
+  const send = sendToHub;
   const failedNow = async (q: string) => (await viewer.get('/failed', { q })).body;
-  const held = (localId: string, attempts = 1) => until(async () => (await failedNow(localId)).items.find((m: { attempts: number }) => m.attempts >= attempts));
+  const held = (localId: string, attempts = 1) => heldFor(viewer, localId, attempts);
   const audited = async (query: Record<string, string>) => (await viewer.get('/audit', query)).body.items;
   /** A person key of the wrong type makes the register lookup fail: a real transient fault, fixed by deleting it. */
   const breakRegister = () => redis.set(new RegisterKeys(hub.keyPrefix).person(NHS[1]), 'not a hash');
@@ -37,13 +37,8 @@ describe('cpisx failed, audit and mailbox, through the console API', () => {
     hub = await startCpisHub();
     redis = new Redis(REDIS_URL);
     viewer = await Staff.login(hub.url, 'viewer');
-    const scriptXml = attendanceXml(NHS[0], 'ATT-SCRIPT').replace('<arrival>', '<script>alert(1)</script><arrival>');
-    ids.script = await send(trust(), 'CPIS_ATTENDANCE', scriptXml, 'ATT-SCRIPT');
     // An escape sequence that would clear a terminal.
-    ids.broken = await send(trust(), 'CPIS_ATTENDANCE', '<not-xml \u001b[2J', 'ATT-BROKEN');
-    const badPlan = planFile(LA706, 1, [planRecord(NHS[2])]).replace('<sequence>1</sequence>', '<sequence>one</sequence>');
-    ids.plan = await send(client(hub, 'LA706CSC'), 'CPIS_PLAN_UPDATE', badPlan, 'PLAN-BAD');
-    await Promise.all(['ATT-SCRIPT', 'ATT-BROKEN', 'PLAN-BAD'].map((l) => held(l)));
+    Object.assign(ids, await holdFailures(hub, viewer, '<not-xml \u001b[2J'));
   }, 30_000);
 
   afterAll(async () => {

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
-import type { MeshClient } from '../../adapters/mesh-client/index.js';
 import { AuditLog } from '../../engine/console/audit.js';
 import { ConsoleKeys } from '../../engine/console/keys.js';
 import { RegisterKeys } from '../../engine/cpis/register/keys.js';
 import { REDIS_URL, type TestHub } from '../support/hub.js';
-import { attendanceXml, client, LA706, NHS, planFile, planRecord, startCpisHub } from '../support/cpis.js';
+import { attendanceXml, client, NHS, startCpisHub } from '../support/cpis.js';
+import { holdFailures, heldFor, SCRIPT_XML, sendToHub } from './held-failures.js';
 import { Staff, until } from './staff.js';
 
 /** Real failures made by the real workers, then worked on through the API as staff would. */
@@ -15,13 +15,11 @@ describe('the console API on failed messages', () => {
   let operator: Staff;
   let admin: Staff;
   const ids: Record<'script' | 'broken' | 'plan', string> = { script: '', broken: '', plan: '' };
-  // Schema-invalid: an element the XSD does not allow, and one a browser would run.
-  const scriptXml = attendanceXml(NHS[0], 'ATT-SCRIPT').replace('<arrival>', '<script>alert(1)</script><arrival>');
 
   const trust = () => client(hub, 'RR8PAS');
-  const send = (mesh: MeshClient, workflowId: string, body: string, localId: string) => mesh.send({ to: 'X26HUB', workflowId, body, localId });
+  const send = sendToHub;
   const failed = async (query: Record<string, string | number> = {}) => (await operator.get('/failed', { limit: 500, ...query })).body;
-  const held = (localId: string, attempts = 1) => until(async () => (await failed({ q: localId })).items.find((m: { attempts: number }) => m.attempts >= attempts));
+  const held = (localId: string, attempts = 1) => heldFor(operator, localId, attempts);
   const audited = async (query: Record<string, string>) => (await viewer.get('/audit', query)).body.items;
   /** A person key of the wrong type makes the register lookup fail: a real transient fault. */
   const person = () => new RegisterKeys(hub.keyPrefix).person(NHS[1]);
@@ -40,11 +38,7 @@ describe('the console API on failed messages', () => {
     hub = await startCpisHub();
     redis = new Redis(REDIS_URL);
     [viewer, operator, admin] = await Promise.all(['viewer', 'operator', 'admin'].map((u) => Staff.login(hub.url, u)));
-    ids.script = await send(trust(), 'CPIS_ATTENDANCE', scriptXml, 'ATT-SCRIPT');
-    ids.broken = await send(trust(), 'CPIS_ATTENDANCE', '<not-xml', 'ATT-BROKEN');
-    const badPlan = planFile(LA706, 1, [planRecord(NHS[2])]).replace('<sequence>1</sequence>', '<sequence>one</sequence>');
-    ids.plan = await send(client(hub, 'LA706CSC'), 'CPIS_PLAN_UPDATE', badPlan, 'PLAN-BAD');
-    await Promise.all(['ATT-SCRIPT', 'ATT-BROKEN', 'PLAN-BAD'].map((l) => held(l)));
+    Object.assign(ids, await holdFailures(hub, operator));
   }, 30_000);
 
   afterAll(async () => {
@@ -150,7 +144,7 @@ describe('the console API on failed messages', () => {
   });
 
   test('edit-and-replay: an edit failing the XSD is refused with details; a valid one is processed and linked', async () => {
-    const invalid = await admin.post(`/messages/${ids.script}/edit-replay`, { xml: scriptXml });
+    const invalid = await admin.post(`/messages/${ids.script}/edit-replay`, { xml: SCRIPT_XML });
     expect([invalid.status, invalid.body.code]).toEqual([422, 'SCHEMA_INVALID']);
     expect(invalid.body.details.join('\n')).toMatch(/script/);
     expect((await failed({ q: ids.script })).total).toBe(1);
