@@ -8,7 +8,7 @@ import { hl7DateTimeToIso, hl7DateToIso, type Converted } from './hl7-timestamp.
 export interface TranslateOptions {
   /** ECDS department type of every attendance on this feed; HL7 ADT does not carry it. '01' unless given. */
   departmentType?: DepartmentType;
-  /** The care setting's name when neither MSH-4.2 nor PV1-3.9 carries one. */
+  /** The care setting's name when neither MSH-4.2 (unless an OID) nor PV1-3.9 carries one. */
   careSettingName?: string;
 }
 
@@ -92,9 +92,16 @@ function odsCode(text: string, field: string, what: string): string | AdapterErr
 }
 
 function careSettingName(message: Message, header: Hl7Header, options: TranslateOptions): string | AdapterError {
-  const name = (header.sendingFacilityName || value(message, 'PV1.3.9') || options.careSettingName || '').replace(/\s+/g, ' ').trim();
+  const name = [nameNotOid(header.sendingFacilityName), value(message, 'PV1.3.9'), options.careSettingName]
+    .map((n) => (n ?? '').replace(/\s+/g, ' ').trim())
+    .find(Boolean);
   if (!name) return missing('MSH-4.2, PV1-3.9: no care setting name, and no careSettingName is configured');
   return name.length > MAX_TEXT ? unreadable(`MSH-4.2, PV1-3.9: the care setting name is longer than ${MAX_TEXT} characters`) : name;
+}
+
+/** MSH-4.2 is HL7's "universal id": a name in some feeds, an OID in many. */
+function nameNotOid(text: string): string | undefined {
+  return /^\d+(\.\d+)+$/.test(text.trim()) ? undefined : text;
 }
 
 /** The visit number (PV1-19), else the message control id, without white space, cut to the XSD's 64 characters. */

@@ -95,13 +95,16 @@ describe('HL7 ADT to attendance', () => {
     }
   });
 
-  test('the care setting name comes from MSH-4.2, else PV1-3.9, else the configured name, else it is missing', () => {
-    const noMsh42 = withField(A04, 'MSH.4', 'RR8');
-    expect(attendanceOf(noMsh42).careSetting.name).toBe('Emergency Department');
-    const neither = withField(noMsh42, 'PV1.3', 'ED^RESUS^1^RR801');
+  test('the care setting name comes from MSH-4.2 unless it is an OID, else PV1-3.9, else the configured name, else it is missing', () => {
+    expect(attendanceOf(A04).careSetting.name).toBe('Leeds General Infirmary');
+    const oid = withField(A04, 'MSH.4.2', '2.16.840.1.113883.2.1.3.2');
+    expect(attendanceOf(oid).careSetting.name).toBe('Emergency Department');
+    const neither = withField(oid, 'PV1.3', 'ED^RESUS^1^RR801');
     expect(attendanceOf(neither, { careSettingName: 'LGI Emergency Department' }).careSetting.name).toBe('LGI Emergency Department');
     expect(rejectionOf(neither)).toMatchObject({ code: 'HL7_MISSING_FIELD', message: expect.stringContaining('no care setting name') });
   });
+
+
 
   test('without a site in PV1-3 the care setting has none; ODS codes are upper-cased', () => {
     const text = withField(withField(A04, 'PV1.3', 'ED^RESUS'), 'MSH.4.1', 'rr8');
