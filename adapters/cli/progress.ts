@@ -15,7 +15,7 @@ export function progressBar(p: BulkProgress, width = BAR_WIDTH): string {
 }
 
 /**
- * Polls an operation until it finishes, drawing a bar on stderr when it is a terminal,
+ * Polls an operation until it finishes (or is found interrupted), drawing a bar on stderr when it is a terminal,
  * or writing a line each time the count changes when it is not (a log, a CI job).
  */
 export async function followProgress(poll: () => Promise<BulkProgress>, out: NodeJS.WriteStream = process.stderr): Promise<BulkProgress> {
@@ -26,7 +26,7 @@ export async function followProgress(poll: () => Promise<BulkProgress>, out: Nod
     if (out.isTTY) out.write(`\r${progressBar(progress)}`);
     else if (text !== shown) out.write(`replay: ${text}\n`);
     shown = text;
-    if (progress.state === 'finished') {
+    if (progress.state !== 'running') {
       if (out.isTTY) out.write('\n');
       return progress;
     }

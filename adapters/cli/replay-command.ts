@@ -38,6 +38,9 @@ async function replayAll(session: ConsoleSession, o: ReplayOptions): Promise<voi
   const started = await session.post<{ operationId: string; total: number }>('/replay-bulk', { filter, confirm });
   const operation = `/operations/${encodeURIComponent(started.operationId)}`;
   const final = await followProgress(() => session.get<BulkProgress>(operation));
+  if (final.state === 'interrupted') {
+    throw new CliError('INTERRUPTED', `operation ${started.operationId} stopped part way (${progressText(final)}); the rest are still failed: replay them again`);
+  }
   printText(`operation ${started.operationId}: ${progressText(final)}`);
 }
 

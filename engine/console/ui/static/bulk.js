@@ -45,8 +45,9 @@ export function bulkReplay(ctx, filter, total) {
         bar.max = Math.max(1, op.total);
         bar.value = op.done;
         replace(words, `${op.done} of ${op.total} replayed${op.failed ? `; ${op.failed} could not be` : ''}.`);
-        if (op.state === 'finished') {
-          status.append(notice('ok', 'Finished. ', h('button', { type: 'button', onclick: () => ctx.go('failed', filter) }, 'Reload the list')));
+        if (op.state !== 'running') {
+          const said = op.state === 'finished' ? ['ok', 'Finished. '] : ['error', 'Interrupted: the hub stopped part way; the rest are still failed and can be replayed again. '];
+          status.append(notice(...said, h('button', { type: 'button', onclick: () => ctx.go('failed', filter) }, 'Reload the list')));
           return;
         }
       } catch (err) {
