@@ -3,7 +3,8 @@ import type { Redis, Result } from 'ioredis';
 import type { ConsoleErrorCode } from './errors.js';
 import type { ConsoleKeys } from './keys.js';
 
-export type AuditAction = 'login' | 'logout' | 'replay' | 'replay-bulk' | 'replay-bulk-finished' | 'discard' | 'edit-replay' | 'unmask';
+export const AUDIT_ACTIONS = ['login', 'logout', 'replay', 'replay-bulk', 'replay-bulk-finished', 'discard', 'edit-replay', 'unmask'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who did what to which messages, from where, and how it ended (`ok` or the refusal's code). */
 export interface AuditEvent {

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { PROCESSING_ERRORS } from '../pipeline/processing-error.js';
+import { AUDIT_ACTIONS } from './audit.js';
 import type { ConsoleContext } from './context.js';
 import { ConsoleError } from './errors.js';
 import { guarded, type Guard, type Params } from './guarded.js';
@@ -19,6 +21,16 @@ export async function readRoutes(app: FastifyInstance, ctx: ConsoleContext): Pro
       queues: ops ? await queueDepths(ops.queues) : [],
       perMinute: await perMinute(ctx.redis, Object.values(ops?.queues ?? {})),
       failures24h: ops ? await failures24h(ops.failed) : [],
+    },
+  }));
+
+  // The words the filter fields take, so the pages offer them without keeping copies.
+  read('/vocabulary', async () => ({
+    body: {
+      workflows: ctx.directory.workflowIds(),
+      mailboxes: ctx.directory.allMailboxes().map((m) => m.id),
+      reasons: Object.keys(PROCESSING_ERRORS),
+      actions: AUDIT_ACTIONS,
     },
   }));
 

@@ -43,6 +43,10 @@ export class Directory {
     return this.workflows.get(id);
   }
 
+  workflowIds(): string[] {
+    return [...this.workflows.keys()];
+  }
+
   /** Throws the MESH error (12, 16 or 17) that forbids this send, in the order MESH checks them. */
   checkSend(from: string, to: string, workflowId: string): { recipient: MailboxEntry; workflow: WorkflowConfig } {
     const recipient = this.mailboxes.get(to);

@@ -126,6 +126,15 @@ describe('the support console in a browser', () => {
     expect(notice.headers.workflowId).toBe('CPIS_ACCESS_NOTIFICATION');
     await page.goto(`${url}/console#/failed?q=${NHS[0]}`);
     await page.getByText('No failed messages match.').waitFor();
+
+    // The audit page lists the replay, found by filtering on the action the hub suggests.
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await expect(page.locator('datalist#actions option[value="replay"]').count()).resolves.toBe(1);
+    await page.getByLabel('Action').fill('replay');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const replayed = page.locator('table tbody tr', { hasText: 'operator' });
+    await replayed.first().waitFor();
+    await expect(replayed.first().innerText()).resolves.toContain('replay');
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 90_000);

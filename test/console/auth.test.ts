@@ -65,7 +65,7 @@ describe('console sign-in, sessions and CSRF', () => {
 
   test('without a session every route answers 401, reads and changes alike', async () => {
     const stranger = new Staff(`${hub.url}/console/api`);
-    for (const answer of [await stranger.get('/session'), await stranger.get('/overview'), await stranger.post('/logout', undefined, 'x')]) {
+    for (const answer of [await stranger.get('/session'), await stranger.get('/overview'), await stranger.get('/vocabulary'), await stranger.post('/logout', undefined, 'x')]) {
       expect([answer.status, answer.body.code]).toEqual([401, 'UNAUTHENTICATED']);
     }
     const forged = new Staff(`${hub.url}/console/api`, 'cpisx_session=forged-session-id');

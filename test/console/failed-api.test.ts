@@ -243,6 +243,14 @@ describe('the console API on failed messages', () => {
     expect((await viewer.get('/mailboxes/NOPE')).status).toBe(404);
   });
 
+  test('the vocabulary of the filters comes from the hub: workflows, mailboxes, reasons, audit actions', async () => {
+    const words = (await viewer.get('/vocabulary')).body;
+    expect(words.workflows).toEqual(expect.arrayContaining(['CPIS_ATTENDANCE', 'CPIS_PLAN_UPDATE_ACK']));
+    expect(words.mailboxes).toEqual(expect.arrayContaining(['X26HUB', 'RR8PAS', 'LA706CSC']));
+    expect(words.reasons).toEqual(expect.arrayContaining(['HUB_CONFIGURATION', 'SCHEMA_INVALID', 'TRANSIENT']));
+    expect(words.actions).toEqual(expect.arrayContaining(['replay', 'discard', 'unmask']));
+  });
+
   test('the audit trail the API wrote is an unbroken chain', async () => {
     expect((await audited({ user: 'admin' })).length).toBeGreaterThan(0);
     const check = await new AuditLog(redis, new ConsoleKeys(hub.keyPrefix)).verify();

@@ -1,13 +1,11 @@
 import { get, id, query } from './api.js';
 import { field, h, replace } from './dom.js';
 import { time } from './format.js';
-import { submitFilters, timeRangeInputs } from './filters.js';
+import { submitFilters, suggestions, timeRangeInputs, vocabulary } from './filters.js';
 import { pager, withoutEmpty } from './pager.js';
 
 const PAGE = 50;
 const FILTERS = ['user', 'action', 'messageId', 'from', 'to'];
-/** The actions the API audits (docs/CONSOLE-API.md), offered as suggestions. */
-const ACTIONS = ['login', 'logout', 'replay', 'replay-bulk', 'replay-bulk-finished', 'discard', 'edit-replay', 'unmask'];
 
 /** Every staff action, newest first, filtered in the address like the failed list. */
 export async function auditPage(ctx) {
@@ -15,7 +13,7 @@ export async function auditPage(ctx) {
   const offset = Math.max(0, Number(ctx.params.get('offset')) || 0);
   const show = (changes) => ctx.go('audit', withoutEmpty({ ...view, offset, ...changes }));
   const results = h('div', {}, h('p', {}, 'Loading…'));
-  replace(ctx.root, h('h1', { tabindex: '-1' }, 'Audit'), filterForm(view, show), results);
+  replace(ctx.root, h('h1', { tabindex: '-1' }, 'Audit'), filterForm(view, show, await vocabulary()), results);
   try {
     const data = await get(`/audit${query({ ...view, offset, limit: PAGE })}`);
     replace(results, h('p', { class: 'count', role: 'status' }, `${data.total} event${data.total === 1 ? '' : 's'}.`), listing(data.items), pager(offset, data.total, PAGE, show, 'Pages of events'));
@@ -24,7 +22,7 @@ export async function auditPage(ctx) {
   }
 }
 
-function filterForm(view, show) {
+function filterForm(view, show, words) {
   const fields = {
     user: h('input', { name: 'user', value: view.user }),
     action: h('input', { name: 'action', value: view.action, list: 'actions' }),
@@ -35,7 +33,7 @@ function filterForm(view, show) {
   return h('form', { class: 'filters', role: 'search', onsubmit: submit },
     h('div', { class: 'row' }, field('User', fields.user), field('Action', fields.action), field('Message id', fields.messageId)),
     h('div', { class: 'row' }, field('From', fields.from), field('To', fields.to)),
-    h('datalist', { id: 'actions' }, ACTIONS.map((a) => h('option', { value: a }))),
+    suggestions('actions', words.actions),
     h('button', { type: 'submit' }, 'Filter'));
 }
 

@@ -2,13 +2,11 @@ import { get, query } from './api.js';
 import { field, h, replace } from './dom.js';
 import { bulkReplay } from './bulk.js';
 import { time } from './format.js';
-import { submitFilters, timeRangeInputs } from './filters.js';
+import { submitFilters, suggestions, timeRangeInputs, vocabulary } from './filters.js';
 import { pager, withoutEmpty } from './pager.js';
 
 const PAGE = 50;
 const FILTERS = ['q', 'workflow', 'sender', 'recipient', 'reason', 'from', 'to'];
-/** The reasons the workers give (engine/pipeline/processing-error.ts), offered as suggestions. */
-const REASONS = ['HUB_CONFIGURATION', 'SCHEMA_INVALID', 'NOT_READABLE', 'INVALID_CONTENT', 'WRONG_SENDER', 'UNKNOWN_WORKFLOW', 'CONTENT_MISSING', 'TRANSIENT'];
 
 /** Failed messages: filters and search live in the address, so a view can be bookmarked or sent to a colleague. */
 export async function failedPage(ctx) {
@@ -16,7 +14,7 @@ export async function failedPage(ctx) {
   const show = (changes) => ctx.go('failed', withoutEmpty({ ...view, ...changes }));
   const results = h('div', { class: 'results' }, h('p', {}, 'Loading…'));
   const bulk = h('div');
-  replace(ctx.root, h('h1', { tabindex: '-1' }, 'Failed messages'), filterForm(view, show), results, bulk);
+  replace(ctx.root, h('h1', { tabindex: '-1' }, 'Failed messages'), filterForm(view, show, await vocabulary()), results, bulk);
 
   let stopBulk;
   try {
@@ -43,14 +41,14 @@ function readView(params) {
 
 const filterOf = (view) => withoutEmpty(Object.fromEntries(FILTERS.map((k) => [k, view[k]])));
 
-function filterForm(view, show) {
+function filterForm(view, show, words) {
   const input = (name, attrs = {}) => h('input', { name, value: view[name], ...attrs });
   const q = input('q', { type: 'search', placeholder: 'message id, local id or NHS number', size: 36 });
   const fields = {
     q,
-    workflow: input('workflow'),
-    sender: input('sender', { placeholder: 'mailbox' }),
-    recipient: input('recipient', { placeholder: 'mailbox' }),
+    workflow: input('workflow', { list: 'workflows' }),
+    sender: input('sender', { placeholder: 'mailbox', list: 'mailboxes' }),
+    recipient: input('recipient', { placeholder: 'mailbox', list: 'mailboxes' }),
     reason: input('reason', { list: 'reasons' }),
     ...timeRangeInputs(view),
   };
@@ -61,7 +59,7 @@ function filterForm(view, show) {
     h('div', { class: 'row' },
       field('Workflow', fields.workflow), field('Sender', fields.sender), field('Recipient', fields.recipient), field('Reason', fields.reason)),
     h('div', { class: 'row' }, field('Failed from', fields.from), field('Failed to', fields.to)),
-    h('datalist', { id: 'reasons' }, REASONS.map((r) => h('option', { value: r }))),
+    suggestions('workflows', words.workflows), suggestions('mailboxes', words.mailboxes), suggestions('reasons', words.reasons),
     h('div', { class: 'row' },
       h('button', { type: 'submit' }, 'Search'), ' ',
       h('button', { type: 'button', class: 'secondary', onclick: clear }, 'Clear filters')));

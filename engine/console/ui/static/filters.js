@@ -1,3 +1,4 @@
+import { get } from './api.js';
 import { h } from './dom.js';
 import { fromLocalInput, toLocalInput } from './format.js';
 
@@ -16,4 +17,21 @@ export function submitFilters(fields, show) {
     const values = Object.fromEntries(Object.entries(fields).map(([k, el]) => [k, el.value.trim()]));
     show({ ...values, from: fromLocalInput(values.from), to: fromLocalInput(values.to), offset: 0 });
   };
+}
+
+const NO_WORDS = { workflows: [], mailboxes: [], reasons: [], actions: [] };
+let words;
+
+/** The words the hub's filters take (workflow and mailbox ids, reason codes, audit actions), fetched once. */
+export function vocabulary() {
+  words ??= get('/vocabulary').catch(() => {
+    words = undefined;
+    return NO_WORDS;
+  });
+  return words;
+}
+
+/** A datalist of suggestions for the inputs that name it in `list`. */
+export function suggestions(id, values) {
+  return h('datalist', { id }, values.map((v) => h('option', { value: v })));
 }
