@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { redisCpuMs } from './proc-stats.js';
 
 /**
  * What BullMQ alone costs on this machine, with the hub's job options: producers add jobs
@@ -20,11 +21,6 @@ let done = 0;
 const worker = new Worker('{ceiling}', async () => undefined, { connection, prefix, concurrency });
 worker.on('completed', () => { done++; });
 
-const redisCpuMs = async () => {
-  const info = await admin.info('cpu');
-  const read = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)![1]);
-  return (read('used_cpu_user') + read('used_cpu_sys')) * 1000;
-};
 
 let running = true;
 const produce = async () => {
@@ -34,9 +30,9 @@ const produce = async () => {
 };
 const producing = Array.from({ length: producers }, produce);
 await new Promise((r) => setTimeout(r, 3000));
-const [startDone, startCpu, startRedis, startAt] = [done, process.cpuUsage(), await redisCpuMs(), Date.now()];
+const [startDone, startCpu, startRedis, startAt] = [done, process.cpuUsage(), await redisCpuMs(admin), Date.now()];
 await new Promise((r) => setTimeout(r, seconds * 1000));
-const [jobs, cpu, redisMs, ms] = [done - startDone, process.cpuUsage(startCpu), (await redisCpuMs()) - startRedis, Date.now() - startAt];
+const [jobs, cpu, redisMs, ms] = [done - startDone, process.cpuUsage(startCpu), (await redisCpuMs(admin)) - startRedis, Date.now() - startAt];
 running = false;
 await Promise.all(producing);
 await worker.close();

@@ -8,10 +8,13 @@ import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { MeshClient } from '../adapters/mesh-client/index.js';
-import type { PlanRecord } from '../engine/cpis/types.js';
-import { buildAttendance } from '../engine/cpis/xml/attendance.js';
-import { buildPlanUpdate } from '../engine/cpis/xml/plan-update.js';
 import { makeAuthorization } from '../engine/mesh/auth-token.js';
+import { attendanceXml, LA706, nhsNumbers, PASSWORDS, planFile as samplePlanFile, planRecord, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
+import { deleteMatching } from '../scripts/redis-keys.js';
+import { commandLine, type CpuSnapshot } from './proc-stats.js';
+
+export { cpuSnapshot, type CpuSnapshot, PeakRss, rssKb } from './proc-stats.js';
+export { attendanceXml, nhsNumbers, PASSWORDS, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
 
 /**
  * What the CP-IS benchmarks (attendance-flow, plan-upload, soak) share: the sample
@@ -20,18 +23,12 @@ import { makeAuthorization } from '../engine/mesh/auth-token.js';
  */
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const SAMPLE_CONFIG = 'config/sample.yaml';
 export const HUB = 'X26HUB';
 export const TRUST = 'RR8PAS';
 export const LA = 'LA706CSC';
 export const LA_ODS = '706';
-export const PASSWORDS: Record<string, string> = {
-  X26HUB: 'hub-password', RR8PAS: 'trust-password', LA706CSC: 'la706-password', LA708CSC: 'la708-password',
-};
-export const SHARED_KEY = 'TestKey';
 export const V2 = 'application/vnd.mesh.v2+json';
 export const REQUEST_TIMEOUT_MS = 10_000;
-export const LA706 = { ods: LA_ODS, name: 'Leeds City Council', officePhone: '0113 222 4401', emergencyPhone: '0113 240 9536' };
 
 export type Layout = 'all' | 'split';
 export type RedisMode = 'ci' | 'fsync';
@@ -63,43 +60,13 @@ export function summary(samples: number[]): { p50: number; p99: number; max: num
   return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? NaN) };
 }
 
-/** Valid Modulus 11 NHS numbers from a base, skipping those whose check digit would be 10. */
-export function nhsNumbers(count: number, base = 900_000_000): string[] {
-  const out: string[] = [];
-  for (let n = base; out.length < count; n++) {
-    const digits = String(n).padStart(9, '0');
-    let sum = 0;
-    for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
-    const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    out.push(`${digits}${check === 11 ? 0 : check}`);
-  }
-  return out;
-}
 
-export function planRecord(nhsNumber: string, n: number): PlanRecord {
-  return {
-    localId: `CPP-${String(n).padStart(7, '0')}`,
-    action: 'upsert',
-    subject: { nhsNumber, familyName: 'Testchild', givenName: 'Alex', birthDate: '2015-03-01', role: 'child' },
-    plan: { type: 'CPP', start: '2025-01-10' },
-  };
-}
 
+/** One plan update from LA 706 putting every child on a child protection plan. */
 export function planFile(sequence: number, children: string[]): string {
-  const records = children.map((nhs, i) => planRecord(nhs, i));
-  return buildPlanUpdate({ sequence, created: '2026-11-01T09:00:00Z', la: LA706, recordCount: records.length, records });
+  return samplePlanFile(LA706, sequence, children.map((nhs) => planRecord(nhs)));
 }
 
-export function attendanceXml(nhsNumber: string, attendanceId: string): string {
-  return buildAttendance({
-    attendanceId,
-    arrival: '2026-11-20T22:14:00Z',
-    careSetting: { ods: 'RR8', site: 'RR801', name: 'Leeds General Infirmary ED', departmentType: '01' },
-    patient: { nhsNumber, familyName: 'Testchild', givenName: 'Alex', birthDate: '2015-03-01' },
-    viewedBy: { name: 'Dr Test', role: 'Registrar' },
-  });
-}
 
 export function meshClient(url: string, mailboxId: string, chunkSize?: number): MeshClient {
   return new MeshClient({ baseUrl: url, mailboxId, password: PASSWORDS[mailboxId], sharedKey: SHARED_KEY, chunkSize, retry: { attempts: 3, baseDelayMs: 200 } });
@@ -246,17 +213,6 @@ export function uniquePrefix(what: string): string {
   return `bench-${what}:${randomUUID().slice(0, 8)}:`;
 }
 
-/** Every key the run left behind (messages, register, BullMQ queues, nonces). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    if (keys.length) deleted += await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return deleted;
-}
 
 // ---- observation ----------------------------------------------------------------------
 
@@ -275,63 +231,7 @@ export async function readTimes(redis: Redis, keys: string[], field: string): Pr
   return out;
 }
 
-function procFile(path: string): string {
-  try {
-    return readFileSync(`/proc/${path}`, 'utf8');
-  } catch {
-    return ''; // the process has exited
-  }
-}
 
-export function rssKb(pid: number): number | undefined {
-  const match = /VmRSS:\s+(\d+) kB/.exec(procFile(`${pid}/status`));
-  return match ? Number(match[1]) : undefined;
-}
-
-/** Peak resident memory of each process, sampled every 200 ms. */
-export class PeakRss {
-  readonly peakKb = new Map<number, number>();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(private readonly pids: number[]) {
-    this.timer = setInterval(() => this.sample(), 200);
-  }
-
-  private sample(): void {
-    for (const pid of this.pids) {
-      const kb = rssKb(pid);
-      if (kb !== undefined) this.peakKb.set(pid, Math.max(this.peakKb.get(pid) ?? 0, kb));
-    }
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.sample();
-  }
-}
-
-/** CPU milliseconds used so far by each party, and by the whole machine. */
-export interface CpuSnapshot {
-  wall: number;
-  hubs: number[];
-  bench: number;
-  redis: number;
-  machine: number;
-}
-
-export async function cpuSnapshot(redis: Redis, hubPids: number[]): Promise<CpuSnapshot> {
-  const info = await redis.info('cpu');
-  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  const bench = process.cpuUsage();
-  const ticks = procFile('stat').split('\n')[0].split(/\s+/).slice(1).map(Number);
-  return {
-    wall: performance.now(),
-    hubs: hubPids.map((pid) => Number(procFile(`${pid}/schedstat`).split(' ')[0]) / 1e6),
-    bench: (bench.user + bench.system) / 1000,
-    redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000,
-    machine: (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * 10,
-  };
-}
 
 export interface CpuFigures {
   /** Percent of one core, per hub process. */
@@ -358,7 +258,7 @@ export function warnIfBusy(): void {
   const busy: string[] = [];
   for (const pid of readdirPids()) {
     if (pid === process.pid) continue;
-    const cmd = procFile(`${pid}/cmdline`).replace(/\0/g, ' ');
+    const cmd = commandLine(pid);
     if (/mesh-roundtrip|npm run bench/.test(cmd)) busy.push(`${pid} ${cmd.slice(0, 80)}`);
   }
   if (busy.length) process.stderr.write(`bench: WARNING another benchmark is running, figures will be skewed:\n  ${busy.join('\n  ')}\n`);
@@ -686,7 +586,7 @@ export function runBench(name: string, setup: BenchSetup, body: (run: BenchRun) 
     } finally {
       await hubs?.stop();
       if (redis) {
-        if (!own) await deleteKeys(redis, prefix);
+        if (!own) await deleteMatching(redis, `${prefix}*`);
         redis.disconnect();
       }
       await own?.stop();

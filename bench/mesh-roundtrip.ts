@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { makeAuthorization } from '../engine/mesh/auth-token.js';
+import { deleteMatching } from '../scripts/redis-keys.js';
+import { cpuSnapshot, PeakRss, type CpuSnapshot } from './proc-stats.js';
 
 /**
  * `npm run bench`: MESH round trips (send 2 KB, download, acknowledge) from N
@@ -23,7 +24,6 @@ const V2 = 'application/vnd.mesh.v2+json';
 const PAYLOAD = randomBytes(2048);
 /** A request that takes this long means the hub is stuck; it fails rather than hangs the run. */
 const REQUEST_TIMEOUT_MS = 10_000;
-const RSS_SAMPLE_MS = 200;
 const OPERATIONS = ['send', 'download', 'acknowledge'] as const;
 
 type Operation = (typeof OPERATIONS)[number];
@@ -135,73 +135,14 @@ async function stopHub(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Every message, body and nonce the run left behind: without persistence they would only cost memory, but they add up. */
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
-function procFile(path: string): string {
-  try {
-    return readFileSync(`/proc/${path}`, 'utf8');
-  } catch {
-    return ''; // the hub has just exited; the last sample stands
-  }
-}
+/** The one hub's CPU as `hub`, beside the others. */
+type Parties = Omit<CpuSnapshot, 'hubs'> & { hub: number };
+const parties = (s: CpuSnapshot): Parties => ({ ...s, hub: s.hubs[0] ?? NaN });
 
-/** Samples the hub's resident memory from /proc while the run lasts. */
-class RssSampler {
-  peakKb = 0;
-  private readonly timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
+const hubPids = (target: { hubPid?: number }) => (target.hubPid ? [target.hubPid] : []);
 
-  constructor(private readonly pid: number) {}
-
-  private sample(): void {
-    const match = /VmRSS:\s+(\d+) kB/.exec(procFile(`${this.pid}/status`));
-    if (match) this.peakKb = Math.max(this.peakKb, Number(match[1]));
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
-/** CPU milliseconds used so far by each party, and by the whole machine. */
-interface CpuSnapshot {
-  wall: number;
-  hub: number;
-  bench: number;
-  redis: number;
-  machine: number;
-}
-
-async function cpuSnapshot(redis: Redis, hubPid: number | undefined): Promise<CpuSnapshot> {
-  const info = await redis.info('cpu');
-  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  const bench = process.cpuUsage();
-  // /proc/stat counts in USER_HZ (100 a second on Linux); busy is everything but idle and iowait.
-  const ticks = procFile('stat').split('\n')[0].split(/\s+/).slice(1).map(Number);
-  return {
-    wall: performance.now(),
-    hub: hubPid ? hubCpuMs(hubPid) : NaN,
-    bench: (bench.user + bench.system) / 1000,
-    redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000,
-    machine: (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * 10,
-  };
-}
-
-/** NaN once the hub has exited, so that a dead hub shows as no figure rather than a wrong one. */
-// schedstat's first field is nanoseconds on a CPU: no clock-tick guessing.
-function hubCpuMs(pid: number): number {
-  const schedstat = procFile(`${pid}/schedstat`);
-  return schedstat ? Number(schedstat.split(' ')[0]) / 1e6 : NaN;
-}
-
-function cpuPercent(from: CpuSnapshot, to: CpuSnapshot, party: keyof CpuSnapshot): number {
+function cpuPercent(from: Parties, to: Parties, party: keyof Parties): number {
   return round(((to[party] - from[party]) / (to.wall - from.wall)) * 100, 0);
 }
 
@@ -312,7 +253,7 @@ interface Measurement {
 /** Runs the clients; undefined when the run was stopped before the warm-up ended. */
 async function measure(options: Options, target: Target): Promise<Measurement | undefined> {
   const pool = new Pool(target.url, { connections: options.clients, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
-  const rss = target.hubPid ? new RssSampler(target.hubPid) : undefined;
+  const rss = target.hubPid ? new PeakRss([target.hubPid]) : undefined;
   const start = performance.now();
   const run: Run = {
     measureFrom: start + options.warmup * 1000,
@@ -325,18 +266,18 @@ async function measure(options: Options, target: Target): Promise<Measurement | 
   };
   const watch = setInterval(() => { run.stopped ||= target.shouldStop(); }, 100);
   let cpuFrom: Promise<CpuSnapshot> | undefined;
-  const mark = setTimeout(() => { cpuFrom = cpuSnapshot(target.redis, target.hubPid); }, options.warmup * 1000);
+  const mark = setTimeout(() => { cpuFrom = cpuSnapshot(target.redis, hubPids(target)); }, options.warmup * 1000);
   const routes = pairs();
   await Promise.all(Array.from({ length: options.clients }, (_, i) => client(pool, run, ...routes[i % routes.length])));
-  const cpuTo = await cpuSnapshot(target.redis, target.hubPid);
+  const cpuTo = await cpuSnapshot(target.redis, hubPids(target));
   clearInterval(watch);
   clearTimeout(mark);
   rss?.stop();
   await pool.close();
-  return cpuFrom && { run, figures: figuresOf(options, run, await cpuFrom, cpuTo, rss) };
+  return cpuFrom && { run, figures: figuresOf(options, run, parties(await cpuFrom), parties(cpuTo), rss && (rss.peakKb.get(target.hubPid!) ?? 0)) };
 }
 
-function figuresOf(options: Options, run: Run, cpuFrom: CpuSnapshot, cpuTo: CpuSnapshot, rss: RssSampler | undefined): Figures {
+function figuresOf(options: Options, run: Run, cpuFrom: Parties, cpuTo: Parties, rss: number | undefined): Figures {
   const seconds = (cpuTo.wall - run.measureFrom) / 1000;
   return {
     date: new Date().toISOString(),
@@ -347,9 +288,9 @@ function figuresOf(options: Options, run: Run, cpuFrom: CpuSnapshot, cpuTo: CpuS
     roundTripMs: summary(run.roundTrips),
     operationMs: Object.fromEntries(OPERATIONS.map((op) => [op, summary(run.operations[op])])) as Figures['operationMs'],
     errors: run.errors,
-    hubPeakRssMb: rss ? round(rss.peakKb / 1024, 1) : null,
-    hubCpuPercent: rss ? cpuPercent(cpuFrom, cpuTo, 'hub') : null,
-    hubCpuMsPerRoundTrip: rss && run.roundTrips.length ? round((cpuTo.hub - cpuFrom.hub) / run.roundTrips.length, 3) : null,
+    hubPeakRssMb: rss !== undefined ? round(rss / 1024, 1) : null,
+    hubCpuPercent: rss !== undefined ? cpuPercent(cpuFrom, cpuTo, 'hub') : null,
+    hubCpuMsPerRoundTrip: rss !== undefined && run.roundTrips.length ? round((cpuTo.hub - cpuFrom.hub) / run.roundTrips.length, 3) : null,
     benchCpuPercent: cpuPercent(cpuFrom, cpuTo, 'bench'),
     redisCpuPercent: cpuPercent(cpuFrom, cpuTo, 'redis'),
     machineCpuPercent: cpuPercent(cpuFrom, cpuTo, 'machine'),
@@ -400,7 +341,7 @@ async function main(): Promise<number> {
     // Cleaned up before anything is printed, so a closed stdout (`| head`) cannot leave the hub's keys behind.
     if (hub) {
       await stopHub(hub.child);
-      await deleteKeys(redis, keyPrefix);
+      await deleteMatching(redis, `${keyPrefix}*`);
     }
     redis.disconnect();
   }

@@ -83,10 +83,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const app = await buildHttpApp({
     health: { ready: async () => (await redis.ping()) === 'PONG' },
     tls: config.mesh.tls,
-    metrics: { metrics, store, directory, queues: cpis?.queues, log },
+    metrics: { metrics, store, directory, queues: cpis?.queues },
     mesh: serving ? {
       store, directory, log, sharedKey: config.sharedKey, authWindowMs: config.mesh.authWindow, maxRequestBytes: config.mesh.maxRequestBytes,
       onAccepted: (m) => { metrics.accepted(m); cpis?.arrivals.accepted(m); },
+      onAcknowledged: (m) => metrics.delivered(m.workflowId),
     } : undefined,
     console: serving && config.console ? {
       settings: config.console, redis, keyPrefix: prefix, store, directory, secureCookies: Boolean(config.mesh.tls), log,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { deleteMatching } from './redis-keys.js';
 import { freePort, spawnReady, type ReadyProcess } from './spawn-ready.js';
 
 /**
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const running: ReadyProcess[] = [];
   const stopAll = async () => {
     for (const p of running.reverse()) await p.stop();
-    await deleteKeys(prefix);
+    await deleteKeysOf(prefix);
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
@@ -113,6 +114,15 @@ function show(title: string, file: string): void {
   say(`\n--- ${title}: ${file}\n${readFileSync(file, 'utf8').trim()}\n`);
 }
 
+async function deleteKeysOf(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    await deleteMatching(redis, `${prefix}*`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function checkRedis(): Promise<void> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
@@ -124,16 +134,6 @@ async function checkRedis(): Promise<void> {
   }
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 })) {
-      if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
 
 main().catch((err: Error) => {
   process.stderr.write(`demo failed: ${err.message}\n`);

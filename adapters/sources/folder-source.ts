@@ -27,7 +27,11 @@ export interface FolderSourceOptions {
   log: Logger;
   /** Files sent at the same time. Default 4. */
   concurrency?: number;
+  /** Larger files are rejected without being read. Default 100 MiB, the hub's request limit. */
+  maxBytes?: number;
 }
+
+const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
 
 type Outcome = 'sent' | 'rejected' | 'skipped' | 'waiting';
 
@@ -129,7 +133,7 @@ class FolderSource implements Source {
 
   private async sendFile(name: string): Promise<Outcome> {
     const { folder, log } = this.options;
-    const body = await readBody(join(folder, name));
+    const body = await readBody(join(folder, name), this.options.maxBytes ?? DEFAULT_MAX_BYTES);
     if (body === undefined) return 'waiting';
     if (!Buffer.isBuffer(body)) return this.reject(name, undefined, body);
     const result = await submit(this.options, body, name, fileLocalId(name, body), name);
@@ -167,9 +171,11 @@ class FolderSource implements Source {
 }
 
 /** The file's content; why it cannot be sent (empty, unreadable); undefined if it has gone meanwhile. */
-async function readBody(path: string): Promise<Buffer | AdapterError | undefined> {
+async function readBody(path: string, maxBytes: number): Promise<Buffer | AdapterError | undefined> {
   let body: Buffer;
   try {
+    const { size } = await stat(path);
+    if (size > maxBytes) return adapterError('TOO_LARGE', `the file is ${size} bytes, more than the ${maxBytes} this source takes`);
     body = await readFile(path);
   } catch (err) {
     if (errorCode(err) === 'ENOENT') return undefined;

@@ -16,11 +16,17 @@ const REASONS: Record<NhsNumberProblem, string> = {
 
 export function checkNhsNumber(value: string): NhsNumberCheck {
   if (!/^\d{10}$/.test(value)) return invalid('NOT_10_DIGITS');
+  const check = checkDigit(value.slice(0, 9));
+  if (check === undefined) return invalid('CHECK_DIGIT_10');
+  return check === Number(value[9]) ? { valid: true } : invalid('CHECK_DIGIT_MISMATCH');
+}
+
+/** The Modulus 11 check digit of the first nine digits; undefined when it would be 10 (no valid number). */
+export function checkDigit(nineDigits: string): number | undefined {
   let sum = 0;
-  for (let i = 0; i < 9; i++) sum += Number(value[i]) * (10 - i);
+  for (let i = 0; i < 9; i++) sum += Number(nineDigits[i]) * (10 - i);
   const check = 11 - (sum % 11);
-  if (check === 10) return invalid('CHECK_DIGIT_10');
-  return (check === 11 ? 0 : check) === Number(value[9]) ? { valid: true } : invalid('CHECK_DIGIT_MISMATCH');
+  return check === 10 ? undefined : check % 11;
 }
 
 function invalid(problem: NhsNumberProblem): NhsNumberCheck {

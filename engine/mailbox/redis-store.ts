@@ -3,7 +3,7 @@ import { MeshError, type MeshErrorKind } from '../mesh/errors.js';
 import { Keys } from './keys.js';
 import { fromHash, toFields, type NewMessage, type StoredMessage } from './message.js';
 import { defineMailboxScripts } from './scripts.js';
-import type { ChunkResult, HandshakeInfo, InboxPage, Lifetimes, MailboxStore, SendOptions, SendResult } from './store.js';
+import type { Acknowledged, ChunkResult, HandshakeInfo, InboxPage, Lifetimes, MailboxStore, SendOptions, SendResult } from './store.js';
 
 /** How many ids a listing reads per step while a workflow filter thins them out. */
 const LIST_BATCH = 1000;
@@ -95,10 +95,11 @@ export class RedisMailboxStore implements MailboxStore {
     return (await this.redis.hgetBuffer(this.keys.body(mailbox, id), String(n))) ?? undefined;
   }
 
-  async acknowledge(mailbox: string, id: string): Promise<void> {
+  async acknowledge(mailbox: string, id: string): Promise<Acknowledged | undefined> {
     const { keys } = this;
-    const outcome = await this.redis.mailboxAcknowledge(keys.meta(mailbox, id), keys.inbox(mailbox), keys.expiry(mailbox), id, Date.now());
+    const [outcome, workflowId] = await this.redis.mailboxAcknowledge(keys.meta(mailbox, id), keys.inbox(mailbox), keys.expiry(mailbox), id, Date.now());
     if (outcome !== 'OK') throw new MeshError(outcome as MeshErrorKind, undefined, id);
+    return workflowId ? { workflowId } : undefined;
   }
 
   async track(sender: string, id: string): Promise<StoredMessage | undefined> {

@@ -24,7 +24,7 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     mailboxSend(...args: Arg[]): Result<[string, number], Context>;
     mailboxChunk(...args: Arg[]): Result<string, Context>;
-    mailboxAcknowledge(...args: Arg[]): Result<string, Context>;
+    mailboxAcknowledge(...args: Arg[]): Result<[string, string], Context>;
     mailboxExpire(...args: Arg[]): Result<number, Context>;
     mailboxPurge(...args: Arg[]): Result<number, Context>;
   }

@@ -20,6 +20,11 @@ export interface InboxPage {
   next?: string;
 }
 
+/** A message taken out of its inbox by this acknowledgement (not a repeat). */
+export interface Acknowledged {
+  workflowId: string;
+}
+
 export interface HandshakeInfo {
   clientVersion?: string;
   osName?: string;
@@ -39,7 +44,8 @@ export interface MailboxStore {
   /** A message as its recipient sees it. */
   get(mailbox: string, id: string): Promise<StoredMessage | undefined>;
   chunk(mailbox: string, id: string, n: number): Promise<Buffer | undefined>;
-  acknowledge(mailbox: string, id: string): Promise<void>;
+  /** What this call acknowledged; undefined when the message was acknowledged already. */
+  acknowledge(mailbox: string, id: string): Promise<Acknowledged | undefined>;
   /** A message as its sender sees it. */
   track(sender: string, id: string): Promise<StoredMessage | undefined>;
   trackByLocalId(sender: string, localId: string): Promise<StoredMessage | undefined>;

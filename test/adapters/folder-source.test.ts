@@ -63,6 +63,17 @@ async function inbox(mesh: MeshClient): Promise<string[]> {
   return ids;
 }
 
+test('a file over the size limit is rejected as TOO_LARGE without being read or sent', async () => {
+  let sends = 0;
+  const count: Sender = async () => { sends++; return { ok: true, messageId: 'never' }; };
+  await watch(count, { maxBytes: 1000 });
+  await writeFile(join(folder, 'huge.xml'), Buffer.alloc(2000, 'x'));
+
+  await arrived('rejected', 'huge.xml');
+  expect(await readFile(join(folder, 'rejected', 'huge.xml.error.txt'), 'utf8')).toMatch(/^TOO_LARGE: the file is 2000 bytes, more than the 1000/);
+  expect(sends).toBe(0);
+});
+
 test('a dropped HL7 event that is not an attendance moves to skipped/ with the reason, and nothing is sent', async () => {
   const a08 = await readFile('test/fixtures/hl7/a08-update.hl7');
   let sends = 0;

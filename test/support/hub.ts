@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { Redis } from 'ioredis';
 import winston from 'winston';
 import { resolveConfig } from '../../engine/config/load.js';
+import { deleteMatching } from '../../scripts/redis-keys.js';
 import { startHub, type Hub } from '../../engine/hub.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -61,12 +62,7 @@ export async function startTestHub(
 export async function deleteKeys(pattern: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteMatching(redis, pattern);
   } finally {
     redis.disconnect();
   }

@@ -13,6 +13,7 @@ import { collect, LA706, LA708, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG }
 import type { HubProcess } from './hub-process.js';
 
 export { sleep, waitFor, within } from './wait.js';
+export { nhsNumbers } from '../../scripts/sample-exchange.js';
 
 
 
@@ -25,17 +26,6 @@ export function sampleConfigWith(cpis: Record<string, unknown>, name: string): s
   return file;
 }
 
-/** `count` distinct valid Modulus 11 NHS numbers: nine random digits and the check digit (10 skipped). */
-export function nhsNumbers(count: number): string[] {
-  const found = new Set<string>();
-  while (found.size < count) {
-    const digits = Array.from({ length: 9 }, () => Math.floor(Math.random() * 10));
-    const check = 11 - (digits.reduce((sum, d, i) => sum + d * (10 - i), 0) % 11);
-    if (check === 10) continue;
-    found.add(digits.join('') + String(check === 11 ? 0 : check));
-  }
-  return [...found];
-}
 
 /** Waits until a process that has exited has also closed its output, so `output()` is all of it. */
 export async function outputClosed(p: HubProcess): Promise<void> {

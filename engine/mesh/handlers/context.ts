@@ -12,4 +12,6 @@ export interface MeshContext {
   maxRequestBytes: number;
   /** Told of each message as it enters an inbox whole; the hub queues its own mail from here. */
   onAccepted?: (message: { id: string; to: string; workflowId: string }) => void;
+  /** Told of each message its recipient acknowledges, once (a repeated acknowledgement is not news). */
+  onAcknowledged?: (message: { id: string; mailbox: string; workflowId: string }) => void;
 }

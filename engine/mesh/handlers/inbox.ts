@@ -46,6 +46,7 @@ function maxResults(raw: string | undefined): number {
 
 /** PUT /inbox/{id}/status/acknowledged. */
 export async function acknowledge(ctx: MeshContext, mailbox: MailboxEntry, id: string): Promise<void> {
-  await ctx.store.acknowledge(mailbox.id, id);
+  const acknowledged = await ctx.store.acknowledge(mailbox.id, id);
+  if (acknowledged) ctx.onAcknowledged?.({ id, mailbox: mailbox.id, workflowId: acknowledged.workflowId });
   ctx.log.info('message acknowledged', { messageId: id, mailbox: mailbox.id });
 }

@@ -1,4 +1,4 @@
-import { checkNhsNumber } from '../../../engine/cpis/nhs-number.js';
+import { nhsNumbers as sampleNhsNumbers } from '../../../scripts/sample-exchange.js';
 import type { Plan, PlanAction, PlanRecord, PlanType, PlanUpdateFile, RegisterRecord, Subject } from '../../../engine/cpis/types.js';
 
 /** Valid NHS numbers (CPIS.md examples). */
@@ -43,12 +43,5 @@ export function held(laOds: string, options: Partial<RegisterRecord> = {}): Regi
   };
 }
 
-/** `count` distinct valid NHS numbers from a nine-digit start. */
-export function nhsNumbers(count: number, from = 400000000): string[] {
-  const out: string[] = [];
-  for (let prefix = from; out.length < count; prefix++) {
-    const n = [...'0123456789'].map((d) => `${prefix}${d}`).find((c) => checkNhsNumber(c).valid);
-    if (n) out.push(n);
-  }
-  return out;
-}
+/** Numbers from a fixed base, so the register tests read the same children every run. */
+export const nhsNumbers = (count: number, from = 400_000_000): string[] => sampleNhsNumbers(count, from);

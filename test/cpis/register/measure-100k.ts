@@ -9,6 +9,7 @@ import { RegisterKeys } from '../../../engine/cpis/register/keys.js';
 import { RedisRegister } from '../../../engine/cpis/register/redis-register.js';
 import { REDIS_URL } from '../../support/hub.js';
 import { TODAY, file, nhsNumbers, plan } from './fixtures.js';
+import { deleteMatching } from '../../../scripts/redis-keys.js';
 
 const COUNT = 100_000;
 const prefix = `measure:${randomUUID().slice(0, 8)}:`;
@@ -31,11 +32,6 @@ try {
   const ok = results.filter((r) => r.code === 'CPR06').length;
   console.log(`${COUNT} records: applied in ${(applied / 1000).toFixed(2)} s (${ok} CPR06), replay answered in ${(replayed / 1000).toFixed(2)} s`);
 } finally {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteMatching(redis, `${prefix}*`);
   await redis.quit();
 }

@@ -1,0 +1,56 @@
+import { checkDigit } from '../engine/cpis/nhs-number.js';
+import type { Attendance, PlanRecord, PlanUpdateFile } from '../engine/cpis/types.js';
+import { buildAttendance } from '../engine/cpis/xml/attendance.js';
+import { buildPlanUpdate } from '../engine/cpis/xml/plan-update.js';
+
+/**
+ * The parties of `config/sample.yaml` and documents between them, for the tests and the
+ * benchmarks: one trust (RR8PAS), two LAs (LA706CSC, LA708CSC), the hub (X26HUB).
+ */
+export const SAMPLE_CONFIG = 'config/sample.yaml';
+export const SHARED_KEY = 'TestKey';
+
+export const PASSWORDS: Record<string, string> = {
+  X26HUB: 'hub-password', RR8PAS: 'trust-password', LA706CSC: 'la706-password', LA708CSC: 'la708-password',
+};
+
+export const LA706 = { ods: '706', name: 'Leeds City Council', officePhone: '0113 222 4401', emergencyPhone: '0113 240 9536' };
+export const LA708 = { ods: '708', name: 'Kirklees Council', officePhone: '01484 456848', emergencyPhone: '01484 414933' };
+
+/** `count` distinct valid NHS numbers, in order from `base` (a random one unless given), skipping impossible ones. */
+export function nhsNumbers(count: number, base = 100_000_000 + Math.floor(Math.random() * 800_000_000)): string[] {
+  const out: string[] = [];
+  for (let n = base; out.length < count; n++) {
+    const digits = String(n).padStart(9, '0');
+    const check = checkDigit(digits);
+    if (check !== undefined) out.push(`${digits}${check}`);
+  }
+  return out;
+}
+
+export function planRecord(nhsNumber: string, overrides: Partial<PlanRecord> & { type?: 'CPP' | 'LAC' | 'UCPP'; start?: string; end?: string } = {}): PlanRecord {
+  const { type = 'CPP', start = '2025-01-10', end, ...rest } = overrides;
+  return {
+    localId: `${type}-${nhsNumber}`,
+    action: 'upsert',
+    subject: { nhsNumber, familyName: 'Testchild', givenName: 'Alex', birthDate: '2015-03-01', role: type === 'UCPP' ? 'mother' : 'child' },
+    plan: { type, start, end },
+    ...rest,
+  };
+}
+
+export function planFile(la: typeof LA706, sequence: number, records: PlanRecord[]): string {
+  const file: PlanUpdateFile = { sequence, created: '2026-11-01T09:00:00Z', la, recordCount: records.length, records };
+  return buildPlanUpdate(file);
+}
+
+export function attendanceXml(nhsNumber: string, attendanceId: string, overrides: Partial<Attendance> = {}): string {
+  return buildAttendance({
+    attendanceId,
+    arrival: '2026-11-20T22:14:00Z',
+    careSetting: { ods: 'RR8', site: 'RR801', name: 'Leeds General Infirmary ED', departmentType: '01' },
+    patient: { nhsNumber, familyName: 'Testchild', givenName: 'Alex', birthDate: '2015-03-01' },
+    viewedBy: { name: 'Dr Test', role: 'Registrar' },
+    ...overrides,
+  });
+}
