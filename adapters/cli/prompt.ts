@@ -13,8 +13,9 @@ export function interactive(): boolean {
 /** Reads a line from the terminal without echoing it (a password); Ctrl-C cancels. */
 export function readSecret(question: string): Promise<string> {
   const input = process.stdin;
-  process.stderr.write(question);
+  // Echo off before the prompt shows: whatever is typed once it is visible must not appear.
   input.setRawMode(true);
+  process.stderr.write(question);
   input.setEncoding('utf8');
   input.resume();
   return new Promise((resolve, reject) => {
