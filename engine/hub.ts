@@ -16,8 +16,10 @@ import { Arrivals } from './pipeline/arrivals.js';
 import { AttemptLog } from './pipeline/attempt-log.js';
 import { attendanceHandler } from './pipeline/attendance-worker.js';
 import { failureNotice } from './pipeline/failure-notice.js';
+import { notificationHandler } from './pipeline/notification-worker.js';
 import { planUpdateHandler } from './pipeline/plan-update-worker.js';
 import { openQueues } from './pipeline/queues.js';
+import type { WorkerContext } from './pipeline/worker-context.js';
 import { CpisWorkers } from './pipeline/workers.js';
 import { checkRedis, connectRedis } from './redis/connect.js';
 
@@ -131,10 +133,17 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
   const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log, parts.metrics);
   stops.push(async () => { await Promise.all(Object.values(queues).map((q) => q.close())); await bull.quit(); });
   if (parts.role !== 'api') {
-    const ctx = { store, directory, register: new RedisRegister(redis, { keys: new RegisterKeys(prefix) }), settings, log };
+    const ctx: WorkerContext = {
+      store, directory, register: new RedisRegister(redis, { keys: new RegisterKeys(prefix) }), settings, log,
+      enqueue: (id, workflowId) => arrivals.enqueue(id, workflowId),
+    };
     const workers = new CpisWorkers({
       connection: bull, keyPrefix: prefix, store, attempts, settings, log,
-      handlers: { [settings.workflows.planUpdate]: planUpdateHandler(ctx), [settings.workflows.attendance]: attendanceHandler(ctx) },
+      handlers: {
+        [settings.workflows.planUpdate]: planUpdateHandler(ctx),
+        [settings.workflows.attendance]: attendanceHandler(ctx),
+        [settings.workflows.accessNotification]: notificationHandler(ctx),
+      },
       notifyFailure: failureNotice(ctx),
       observe: parts.metrics,
     });

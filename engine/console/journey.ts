@@ -1,5 +1,6 @@
 import type { StoredMessage } from '../mailbox/message.js';
 import type { Attempt } from '../pipeline/attempt-log.js';
+import { notificationSuffix, orderSuffix } from '../pipeline/notification-worker.js';
 import { replyId } from '../pipeline/replies.js';
 import type { AuditEntry } from './audit.js';
 import type { Locate } from './locate.js';
@@ -24,10 +25,10 @@ export interface JourneyFacts {
 
 /**
  * The replies a message may have had, by the ids the workers derive from its id: an
- * acknowledgement, a flag response, a notification per LA, and MESH reports.
+ * acknowledgement, a flag response, a notification order and a notification per LA, and MESH reports.
  */
 export function replyIds(messageId: string, laOdsCodes: string[]): string[] {
-  const suffixes = ['ACK', 'FLAG', ...laOdsCodes.map((ods) => `N${ods}`), 'R15', 'R14'];
+  const suffixes = ['ACK', 'FLAG', ...laOdsCodes.flatMap((ods) => [orderSuffix(ods), notificationSuffix(ods)]), 'R15', 'R14'];
   return suffixes.map((suffix) => replyId(messageId, suffix));
 }
 

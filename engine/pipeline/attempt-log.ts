@@ -20,11 +20,15 @@ export class AttemptLog {
     return `${this.prefix}{ops}:attempts:${messageId}`;
   }
 
-  async record(messageId: string, attempt: Attempt): Promise<void> {
-    await this.redis.rpush(this.key(messageId), JSON.stringify(attempt));
+  /**
+   * Returns the attempt's number: its place in the whole history, which goes on counting
+   * across replays (BullMQ's own count starts again at each replay).
+   */
+  async record(messageId: string, attempt: Omit<Attempt, 'attempt'>): Promise<number> {
+    return this.redis.rpush(this.key(messageId), JSON.stringify(attempt));
   }
 
   async list(messageId: string): Promise<Attempt[]> {
-    return (await this.redis.lrange(this.key(messageId), 0, -1)).map((line) => JSON.parse(line) as Attempt);
+    return (await this.redis.lrange(this.key(messageId), 0, -1)).map((line, i) => ({ ...JSON.parse(line) as Attempt, attempt: i + 1 }));
   }
 }

@@ -1,28 +1,23 @@
 import { checkNhsNumber } from '../cpis/nhs-number.js';
+import { isOpen } from '../cpis/register/rules.js';
 import type { AccessNotification, Attendance, FlaggedPlan, LocalAuthority, RegisterRecord } from '../cpis/types.js';
 import { buildAccessNotification } from '../cpis/xml/access-notification.js';
 import { parseAttendance } from '../cpis/xml/attendance.js';
 import { buildFlagResponse } from '../cpis/xml/flag-response.js';
 import type { StoredMessage } from '../mailbox/message.js';
+import { orderNotification } from './notification-worker.js';
 import { ProcessingError } from './processing-error.js';
 import { sendReply } from './replies.js';
 import type { MessageHandler } from './workers.js';
 import { replyWorkflow, today, type WorkerContext } from './worker-context.js';
 
-/** Where each LA with an open plan is told: its mailbox for the notification workflow. */
-interface Notice {
-  laOds: string;
-  mailbox: string;
-  records: RegisterRecord[];
-}
-
 /**
  * A trust's attendance: answer the trust with the flag (open and recently ended
- * plans, with each LA's name and phones), tell each LA with an open plan, and
- * record the access. Every destination is resolved before anything is sent, so a
- * configuration fault leaves nothing half done; reply ids derive from the
- * attendance message, so a retry sends nothing twice. The LAs are told first, so a
- * trust holding its flag response knows every notification has gone.
+ * plans, with each LA's name and phones), record the access, and order a notification
+ * for each LA with an open plan. The flag is the safety output, so it goes first and
+ * waits on nothing that concerns only an LA: each notification is its own message in
+ * the hub's mailbox, delivered (or held for staff) on its own. Reply ids derive from
+ * the attendance message, so a retry sends nothing twice.
  */
 export function attendanceHandler(ctx: WorkerContext): MessageHandler {
   return async (message, body) => {
@@ -30,36 +25,25 @@ export function attendanceHandler(ctx: WorkerContext): MessageHandler {
     const nhsNumber = attendance.patient.nhsNumber;
     const day = today();
     const records = await ctx.register.lookup(nhsNumber, day, ctx.settings.endedVisibleMonths);
-    const plans = records.map((r) => flaggedPlan(ctx, r));
-    const notices = noticesFor(ctx, records.filter((r) => r.end === undefined || r.end >= day));
-    const flagWorkflow = replyWorkflow(ctx, message.workflowId);
-    for (const notice of notices) {
-      await sendReply(ctx.store, {
-        sourceId: message.id,
-        suffix: `N${notice.laOds}`,
-        from: ctx.settings.hubMailbox,
-        to: notice.mailbox,
-        workflowId: ctx.settings.workflows.accessNotification,
-        xml: buildAccessNotification(notification(attendance, notice.records)),
-      });
-    }
     await sendReply(ctx.store, {
       sourceId: message.id,
       suffix: 'FLAG',
       from: ctx.settings.hubMailbox,
       to: message.from,
-      workflowId: flagWorkflow,
-      xml: buildFlagResponse({ attendanceId: attendance.attendanceId, nhsNumber, plans }),
+      workflowId: replyWorkflow(ctx, message.workflowId),
+      xml: buildFlagResponse({ attendanceId: attendance.attendanceId, nhsNumber, plans: records.map((r) => flaggedPlan(ctx, r)) }),
       localId: message.localId,
     });
-    if (records.length > 0) {
-      await ctx.register.recordAccess(nhsNumber, {
-        attendanceId: attendance.attendanceId,
-        at: attendance.arrival,
-        careSettingOds: attendance.careSetting.ods,
-        careSettingName: attendance.careSetting.name,
-        by: attendance.viewedBy?.name,
-      });
+    if (records.length === 0) return;
+    await ctx.register.recordAccess(nhsNumber, {
+      attendanceId: attendance.attendanceId,
+      at: attendance.arrival,
+      careSettingOds: attendance.careSetting.ods,
+      careSettingName: attendance.careSetting.name,
+      by: attendance.viewedBy?.name,
+    });
+    for (const [laOds, open] of byLa(records.filter((r) => isOpen(r, day)))) {
+      await orderNotification(ctx, message, laOds, buildAccessNotification(notification(attendance, open)));
     }
   };
 }
@@ -72,6 +56,8 @@ function readAttendance(ctx: WorkerContext, message: StoredMessage, body: Buffer
   const attendance = parsed.value;
   const nhs = checkNhsNumber(attendance.patient.nhsNumber);
   if (!nhs.valid) throw new ProcessingError('INVALID_CONTENT', nhs.reason);
+  // Checked before anything is sent: a time the schema let through but no clock can read is the sender's to fix.
+  if (Number.isNaN(Date.parse(attendance.arrival))) throw new ProcessingError('INVALID_CONTENT', 'the arrival time is not a date-time');
   const trust = ctx.directory.mailbox(message.from)?.organisation;
   if (trust?.ods !== attendance.careSetting.ods) {
     throw new ProcessingError('WRONG_SENDER', `care setting ${attendance.careSetting.ods} is not the sending mailbox's organisation`);
@@ -89,14 +75,10 @@ function flaggedPlan(ctx: WorkerContext, record: RegisterRecord): FlaggedPlan {
   return { type: record.type, start: record.start, end: record.end, la: localAuthority(ctx, record.laOds) };
 }
 
-function noticesFor(ctx: WorkerContext, open: RegisterRecord[]): Notice[] {
-  const byLa = new Map<string, RegisterRecord[]>();
-  for (const record of open) byLa.set(record.laOds, [...(byLa.get(record.laOds) ?? []), record]);
-  return [...byLa].map(([laOds, records]) => {
-    const [mailbox] = ctx.directory.endpointLookup(laOds, ctx.settings.workflows.accessNotification);
-    if (!mailbox) throw new ProcessingError('HUB_CONFIGURATION', `LA ${laOds} has no mailbox for ${ctx.settings.workflows.accessNotification}`);
-    return { laOds, mailbox: mailbox.id, records };
-  });
+function byLa(records: RegisterRecord[]): Map<string, RegisterRecord[]> {
+  const out = new Map<string, RegisterRecord[]>();
+  for (const record of records) out.set(record.laOds, [...(out.get(record.laOds) ?? []), record]);
+  return out;
 }
 
 function notification(attendance: Attendance, records: RegisterRecord[]): AccessNotification {

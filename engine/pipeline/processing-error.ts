@@ -1,3 +1,5 @@
+import { RegisterError, type RegisterErrorCode } from '../cpis/register/redis-register.js';
+
 /**
  * Why processing a message failed. Permanent errors fail the job at once (retrying
  * cannot help until a person changes something); anything else is transient and
@@ -29,8 +31,15 @@ export class ProcessingError extends Error {
   }
 }
 
-/** Anything that is not a ProcessingError (Redis down, a bug) counts as transient. */
+/** Every register error says whether retrying can help; a new code must be placed here to compile. */
+const REGISTER_FAULTS: Record<RegisterErrorCode, ProcessingErrorCode> = {
+  CONTENDED: 'TRANSIENT',
+  INVALID_ACCESS_TIME: 'INVALID_CONTENT',
+};
+
+/** Anything that is neither a ProcessingError nor a RegisterError (Redis down, a bug) counts as transient. */
 export function asProcessingError(err: unknown): ProcessingError {
   if (err instanceof ProcessingError) return err;
+  if (err instanceof RegisterError) return new ProcessingError(REGISTER_FAULTS[err.code], err.message);
   return new ProcessingError('TRANSIENT', err instanceof Error ? err.message : String(err));
 }

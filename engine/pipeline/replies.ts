@@ -11,6 +11,7 @@ export interface Reply {
   xml: string;
   localId?: string;
   fileName?: string;
+  subject?: string;
 }
 
 export function replyId(sourceId: string, suffix: string): string {
@@ -30,6 +31,7 @@ export async function sendReply(store: MailboxStore, reply: Reply): Promise<stri
       totalChunks: 1,
       localId: reply.localId,
       fileName: reply.fileName,
+      subject: reply.subject,
       contentType: 'application/xml',
       linkedMsgId: reply.sourceId,
     },

@@ -12,6 +12,8 @@ export interface WorkerContext {
   register: RedisRegister;
   settings: CpisSettings;
   log: Logger;
+  /** Queues a message the hub put in its own mailbox (a notification order); the sweep finds it if this is lost. */
+  enqueue(messageId: string, workflowId: string): Promise<void>;
 }
 
 /** The workflow the hub answers a workflow on (config checks at start that there is one). */
@@ -21,7 +23,9 @@ export function replyWorkflow(ctx: WorkerContext, workflowId: string): string {
   return reply;
 }
 
-/** Today as `YYYY-MM-DD` (UTC), the register's idea of a date. */
+const UK_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Today as `YYYY-MM-DD` in the UK, where the LAs date their plans: at 00:30 BST it is already tomorrow. */
 export function today(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  return UK_DATE.format(now);
 }

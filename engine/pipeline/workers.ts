@@ -70,7 +70,8 @@ export class CpisWorkers {
   }
 
   private async handle(message: StoredMessage): Promise<void> {
-    const handler = this.deps.handlers[message.workflowId];
+    // A REPORT in the hub's mailbox (an LA that never collected a reply) is for staff, whatever its workflow.
+    const handler = message.type === 'DATA' ? this.deps.handlers[message.workflowId] : undefined;
     if (!handler) throw new ProcessingError('UNKNOWN_WORKFLOW', message.workflowId);
     const body = await readBody(this.deps.store, this.deps.settings.hubMailbox, message);
     if (!body) throw new ProcessingError('CONTENT_MISSING', message.id);
@@ -80,14 +81,13 @@ export class CpisWorkers {
   /** Records the attempt; a permanent failure tells the sender and stops retries at once. */
   private async failed(job: Job<ArrivalJob>, message: StoredMessage, failure: ProcessingError): Promise<Error> {
     const { attempts, log } = this.deps;
-    const attempt = job.attemptsMade + 1;
-    await attempts.record(message.id, {
-      attempt, at: new Date().toISOString(), code: failure.code, permanent: failure.permanent, error: failure.message,
+    const attempt = await attempts.record(message.id, {
+      at: new Date().toISOString(), code: failure.code, permanent: failure.permanent, error: failure.message,
     });
     log.warn('processing failed', {
       messageId: message.id, mailbox: message.from, workflowId: message.workflowId, code: failure.code, attempt, permanent: failure.permanent,
     });
-    if (failure.permanent || attempt >= (job.opts.attempts ?? 1)) this.deps.observe?.held(message, failure.code);
+    if (failure.permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) this.deps.observe?.held(message, failure.code);
     if (!failure.permanent) return failure;
     await this.deps.notifyFailure(message, failure);
     return new UnrecoverableError(`${failure.code}: ${failure.message}`);

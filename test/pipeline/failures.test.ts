@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
 import { RegisterKeys } from '../../engine/cpis/register/keys.js';
+import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { sleep, until } from '../support/wait.js';
 import { deleteKeys, REDIS_URL, type TestHub } from '../support/hub.js';
 import { attendanceXml, client, collect, LA706, LA708, NHS, planFile, planRecord, sampleWorkflows, startCpisHub } from '../support/cpis.js';
@@ -13,11 +14,11 @@ async function sendAttendance(hub: TestHub, nhsNumber: string, id: string) {
   await client(hub, 'RR8PAS').send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body: attendanceXml(nhsNumber, id), localId: id });
 }
 
-describe('a hub configuration fault', () => {
+describe('an LA the hub cannot notify', () => {
   const prefix = `test:cfg:${process.pid}:`;
   afterAll(() => deleteKeys(`${prefix}*`));
 
-  test('holds the attendance with nothing sent, and a replay after the fix sends everything once', async () => {
+  test('the flag goes out at once; only that LA\'s notification is held, and its replay after the fix sends it once', async () => {
     // LA708 is left out of the notification workflow: the hub cannot tell it.
     const broken = sampleWorkflows().map((w) => (w.id === 'CPIS_ACCESS_NOTIFICATION' ? { ...w, recipients: ['LA706CSC'] } : w));
     const first = await startCpisHub({}, { keyPrefix: prefix, overrides: { workflows: broken } });
@@ -27,24 +28,32 @@ describe('a hub configuration fault', () => {
       await collect(client(first, 'LA706CSC'), 1);
       await collect(client(first, 'LA708CSC'), 1);
       await sendAttendance(first, NHS[0], 'ATT-CFG');
-      const held = await heldFor(first, 'ATT-CFG');
-      expect(held.reason).toBe('HUB_CONFIGURATION');
-      expect(held.attempts).toHaveLength(1);
-      expect(await client(first, 'RR8PAS').count()).toBe(0);
-      expect(await client(first, 'LA706CSC').count()).toBe(0);
+      const [flag] = await collect(client(first, 'RR8PAS'), 1);
+      const response = parseFlagResponse(flag.body);
+      expect(response.ok && response.value.plans.map((p) => p.la.ods).sort()).toEqual(['706', '708']);
+      expect(await collect(client(first, 'LA706CSC'), 1)).toHaveLength(1);
+      const held = await until(async () => (await first.failed!.list()).find((f) => f.workflowId === 'CPIS_ACCESS_NOTIFICATION'));
+      expect(held).toMatchObject({ reason: 'HUB_CONFIGURATION', from: 'X26HUB', attempts: [{ attempt: 1, code: 'HUB_CONFIGURATION', permanent: true }] });
+      expect(held.attempts[0].error).toContain('LA 708');
+      expect((await first.failed!.list()).map((f) => f.messageId)).toEqual([held.messageId]);
+      expect(await first.store.get('X26HUB', flag.headers.linkedMsgId!)).toMatchObject({ status: 'acknowledged' });
     } finally {
       await first.stop();
     }
 
     const fixed = await startCpisHub({}, { keyPrefix: prefix });
     try {
-      await fixed.failed!.replay((await heldFor(fixed, 'ATT-CFG')).messageId);
-      const [flag] = await collect(client(fixed, 'RR8PAS'), 1);
-      const response = parseFlagResponse(flag.body);
-      expect(response.ok && response.value.plans.map((p) => p.la.ods).sort()).toEqual(['706', '708']);
-      expect(await collect(client(fixed, 'LA706CSC'), 1)).toHaveLength(1);
-      expect(await collect(client(fixed, 'LA708CSC'), 1)).toHaveLength(1);
+      const [held] = await fixed.failed!.list();
+      await fixed.failed!.replay(held.messageId);
+      const [notice] = await collect(client(fixed, 'LA708CSC'), 1);
+      expect(notice.headers.workflowId).toBe('CPIS_ACCESS_NOTIFICATION');
+      expect(notice.text).toContain('ATT-CFG');
       expect(await fixed.failed!.list()).toEqual([]);
+      // The same order stored and queued again (a retry of the attendance) sends nothing more.
+      await fixed.arrivals!.enqueue(held.messageId, 'CPIS_ACCESS_NOTIFICATION');
+      await sleep(1000);
+      expect(await client(fixed, 'LA708CSC').count()).toBe(0);
+      expect(await client(fixed, 'RR8PAS').count()).toBe(0);
     } finally {
       await fixed.stop();
     }
@@ -80,6 +89,22 @@ describe('a transient fault', () => {
     const [flag] = await collect(client(hub, 'RR8PAS'), 1);
     expect(flag.headers.workflowId).toBe('CPIS_ATTENDANCE_RESPONSE');
     expect((await hub.failed!.list()).find((f) => f.messageId === held.messageId)).toBeUndefined();
+  }, 30_000);
+
+  test('attempts are numbered across replays, so a replay that fails again goes on from the last', async () => {
+    const [child] = nhsNumbers(1);
+    const person = new RegisterKeys(hub.keyPrefix).person(child);
+    await redis.set(person, 'not a hash');
+    await sendAttendance(hub, child, 'ATT-AGAIN');
+    const heldWith = (count: number) => until(async () => {
+      const f = (await hub.failed!.list()).find((x) => x.localId === 'ATT-AGAIN');
+      return f && f.attempts.length === count ? f : undefined;
+    });
+    const held = await heldWith(3);
+    await hub.failed!.replay(held.messageId);
+    expect((await heldWith(6)).attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
+    await redis.del(person);
+    await hub.failed!.discard(held.messageId);
   }, 30_000);
 
   test('a discarded message leaves the hub inbox and is not queued again by the sweep', async () => {

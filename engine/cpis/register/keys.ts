@@ -16,8 +16,12 @@ export class RegisterKeys {
   person(nhsNumber: string): string { return `${this.tag}:nhs:${nhsNumber}`; }
   /** Counter that hands out versions; never reset, so a version is never reused even after a key is deleted. */
   clock(): string { return `${this.tag}:clock`; }
-  /** Hash: position to RecordResult JSON, for one upload of one LA. */
-  results(laOds: string, sequence: number): string { return `${this.tag}:results:${laOds}:${sequence}`; }
+  /**
+   * Hash: position to RecordResult JSON, for one upload of one LA. The upload is its
+   * sequence and a digest of its records: a different file that reuses a sequence is
+   * another upload, while a resend of the same records is the same one.
+   */
+  results(laOds: string, sequence: number, digest: string): string { return `${this.tag}:results:${laOds}:${sequence}:${digest}`; }
   /** Sorted set by time: the most recent accesses. */
   accesses(nhsNumber: string): string { return `${this.tag}:access:${nhsNumber}`; }
   /** Sorted set by time: attendance ids already counted. */

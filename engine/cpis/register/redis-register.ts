@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { checkNhsNumber } from '../nhs-number.js';
@@ -45,15 +46,17 @@ export class RedisRegister {
   }
 
   /**
-   * Applies an LA's file, exactly once per (LA, sequence, position): positions already
-   * applied (an earlier attempt, a replay, another process) answer with their stored result.
-   * `today` is `YYYY-MM-DD`.
+   * Applies an LA's file, exactly once per (LA, sequence, records, position): positions
+   * already applied (an earlier attempt, a replay, a resend of the same records, another
+   * process) answer with their stored result. A different file under a sequence already
+   * used is applied as its own upload. `today` is `YYYY-MM-DD`.
    */
   async applyPlanUpdate(laOds: string, file: PlanUpdateFile, today: string): Promise<RecordResult[]> {
+    const resultsKey = this.keys.results(laOds, file.sequence, uploadDigest(file));
     const results: RecordResult[] = [];
     for (let from = 0; from < file.records.length; from += this.batchSize) {
       const batch = file.records.slice(from, from + this.batchSize).map((record, i) => ({ position: from + i + 1, record }));
-      results.push(...await this.applyBatch(laOds, file.sequence, batch, today));
+      results.push(...await this.applyBatch(resultsKey, file.sequence, batch, laOds, today));
     }
     return results;
   }
@@ -85,8 +88,7 @@ export class RedisRegister {
     return entries.map((e) => (JSON.parse(e) as [string, Access])[1]);
   }
 
-  private async applyBatch(laOds: string, sequence: number, batch: NumberedRecord[], today: string): Promise<RecordResult[]> {
-    const resultsKey = this.keys.results(laOds, sequence);
+  private async applyBatch(resultsKey: string, sequence: number, batch: NumberedRecord[], laOds: string, today: string): Promise<RecordResult[]> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { stored, people } = await this.read(resultsKey, batch);
       const pending = batch.filter((b) => !stored.has(b.position));
@@ -130,6 +132,11 @@ export class RedisRegister {
     const people = new Map(hashes.map((flat, i) => [numbers[i], parsePerson(flat)]));
     return { stored, people };
   }
+}
+
+/** What makes two files the same upload: their records, whatever the file's creation time says. */
+function uploadDigest(file: PlanUpdateFile): string {
+  return createHash('sha256').update(JSON.stringify(file.records)).digest('base64url').slice(0, 22);
 }
 
 interface Person {

@@ -18,6 +18,7 @@ export type RejectCode =
   | 'END_IN_FUTURE'
   | 'END_BEFORE_START'
   | 'MISSING_END_DATE'
+  | 'MISSING_DELETE_DATE'
   | 'OPEN_PLAN_EXISTS'
   | 'NOT_FOUND'
   | 'OWNED_BY_ANOTHER_LA';
@@ -50,6 +51,15 @@ export function recordId(r: Pick<RegisterRecord, 'laOds' | 'type' | 'localId'>):
   return `${r.laOds}:${r.type}:${r.localId}`;
 }
 
+/**
+ * Whether a plan is still in force on `today`. The end date is the day the plan ended, so
+ * on that day it has ended: the flag shows it ended and no LA is notified. The one rule
+ * for both, so a trust and an LA never disagree about a plan.
+ */
+export function isOpen(record: Pick<RegisterRecord, 'end'>, today: string): boolean {
+  return record.end === undefined || today < record.end;
+}
+
 /** What an attendance sees: open plans, and plans ended less than `endedVisibleMonths` ago. */
 export function visible(records: readonly RegisterRecord[], today: string, endedVisibleMonths = DEFAULT_ENDED_VISIBLE_MONTHS): RegisterRecord[] {
   return records.filter((r) => r.end === undefined || today < addMonths(r.end, endedVisibleMonths));
@@ -64,7 +74,7 @@ export function decide(records: readonly RegisterRecord[], laOds: string, record
   switch (record.action) {
     case 'upsert': return upsert(held, laOds, record, today);
     case 'end': return own ? end(own, record, today) : missing(held, laOds, record.plan.type);
-    case 'delete': return own ? { ok: true, change: { op: 'remove', record: own } } : missing(held, laOds, record.plan.type);
+    case 'delete': return own ? remove(own, record) : missing(held, laOds, record.plan.type);
   }
 }
 
@@ -139,6 +149,14 @@ function end(own: RegisterRecord, record: PlanRecord, today: string): Decision {
   if (endDate === undefined) return reject('MISSING_END_DATE', 'an end needs the plan end date');
   if (!isDate(endDate)) return reject('INVALID_DATE', 'a date is not a calendar date YYYY-MM-DD');
   return checkDates(own.start, endDate, today) ?? { ok: true, change: { op: 'put', record: { ...own, end: endDate } } };
+}
+
+/** A delete says when the record was found to be in error; without that date it is refused, as the contract says. */
+function remove(own: RegisterRecord, record: PlanRecord): Decision {
+  const { deleteDate } = record.plan;
+  if (deleteDate === undefined) return reject('MISSING_DELETE_DATE', 'a delete needs the delete date');
+  if (!isDate(deleteDate)) return reject('INVALID_DATE', 'a date is not a calendar date YYYY-MM-DD');
+  return { ok: true, change: { op: 'remove', record: own } };
 }
 
 function checkDates(start: string, endDate: string | undefined, today: string): Decision | undefined {

@@ -10,7 +10,7 @@ export const TODAY = '2025-06-15';
 const child: Subject = { nhsNumber: CHILD, role: 'child', familyName: 'Smith', givenName: 'Amy', birthDate: '2015-03-01' };
 const mother: Subject = { nhsNumber: MOTHER, role: 'mother', familyName: 'Jones', givenName: 'Beth', birthDate: '1998-07-20' };
 
-/** A plan record: a CPP for CHILD from 2025-01-10 unless told otherwise; a UCPP defaults to MOTHER. */
+/** A plan record: a CPP for CHILD from 2025-01-10 unless told otherwise; a UCPP defaults to MOTHER; a delete is dated TODAY. */
 export function plan(
   action: PlanAction,
   options: { localId?: string; type?: PlanType; subject?: Partial<Subject>; plan?: Partial<Plan> } = {},
@@ -20,7 +20,7 @@ export function plan(
     localId: options.localId ?? 'L1',
     action,
     subject: { ...(type === 'UCPP' ? mother : child), ...options.subject },
-    plan: { type, start: '2025-01-10', ...options.plan },
+    plan: { type, start: '2025-01-10', ...(action === 'delete' ? { deleteDate: TODAY } : {}), ...options.plan },
   };
 }
 

@@ -4,7 +4,7 @@ import { RegisterKeys } from '../../../engine/cpis/register/keys.js';
 import { RedisRegister, type RegisterOptions } from '../../../engine/cpis/register/redis-register.js';
 import type { Access, PlanRecord } from '../../../engine/cpis/types.js';
 import { REDIS_URL } from '../../support/hub.js';
-import { CHILD, MOTHER, TODAY, file, held, nhsNumbers, plan } from './fixtures.js';
+import { CHILD, MOTHER, OTHER_CHILD, TODAY, file, held, nhsNumbers, plan } from './fixtures.js';
 
 const LA = '706';
 const OTHER_LA = '709';
@@ -122,12 +122,34 @@ describe('exactly once', () => {
   });
 
   test('a retry after a crash mid-file applies only the positions not yet applied', async () => {
-    const small = anotherProcess({ batchSize: 2 });
     const whole = [plan('upsert', { localId: 'A' }), plan('end', { localId: 'A', plan: { end: TODAY } }), plan('upsert', { localId: 'B' }), plan('delete', { localId: 'A' })];
-    await small.applyPlanUpdate(LA, file(9, whole.slice(0, 2)), TODAY); // the crashed attempt got through one batch
-    const results = await small.applyPlanUpdate(LA, file(9, whole), TODAY);
+    const connection = connect();
+    const crashing = new RedisRegister(connection, { keys: new RegisterKeys(prefix), batchSize: 2 });
+    const commit = connection.registerApplyBatch.bind(connection);
+    let commits = 0;
+    // The connection dies after the first batch commits, as a killed worker's would.
+    connection.registerApplyBatch = ((...args: Parameters<typeof commit>) => (++commits > 1 ? Promise.reject(new Error('connection lost')) : commit(...args))) as typeof commit;
+    await expect(crashing.applyPlanUpdate(LA, file(9, whole), TODAY)).rejects.toThrow('connection lost');
+    expect(await register.lookup(CHILD, TODAY)).toEqual([held(LA, { localId: 'A', end: TODAY })]);
+    const results = await anotherProcess({ batchSize: 2 }).applyPlanUpdate(LA, file(9, whole), TODAY);
     expect(codes(results)).toEqual(['CPR06', 'CPR06', 'CPR06', 'CPR06']);
     expect(await register.lookup(CHILD, TODAY)).toEqual([held(LA, { localId: 'B' })]);
+  });
+
+  test('a different file under a sequence already used is applied as its own upload', async () => {
+    await register.applyPlanUpdate(LA, file(7, [plan('upsert')]), TODAY);
+    const other = plan('upsert', { localId: 'B1', subject: { nhsNumber: OTHER_CHILD } });
+    expect(await register.applyPlanUpdate(LA, file(7, [other]), TODAY)).toEqual([{ position: 1, localId: 'B1', code: 'CPR06' }]);
+    expect(await register.lookup(OTHER_CHILD, TODAY)).toMatchObject([{ localId: 'B1', laOds: LA }]);
+    expect(await register.lookup(CHILD, TODAY)).toEqual([held(LA)]);
+  });
+
+  test('the same records sent again under the same sequence, created later, are the same upload', async () => {
+    const first = await register.applyPlanUpdate(LA, file(8, [plan('upsert')]), TODAY);
+    await register.applyPlanUpdate(LA, file(9, [plan('delete', { plan: { deleteDate: TODAY } })]), TODAY);
+    const resent = { ...file(8, [plan('upsert')]), created: '2025-06-15T10:30:00Z' };
+    expect(await register.applyPlanUpdate(LA, resent, TODAY)).toEqual(first);
+    expect(await register.lookup(CHILD, TODAY)).toEqual([]);
   });
 
   test('the same sequence from two LAs is two uploads', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  applyChange, decide, decideBatch, recordId, visible,
+  applyChange, decide, decideBatch, isOpen, recordId, visible,
   type Decision, type RejectCode,
 } from '../../../engine/cpis/register/rules.js';
 import type { PlanRecord, RegisterRecord } from '../../../engine/cpis/types.js';
@@ -135,6 +135,24 @@ describe('delete', () => {
     const d = decide([held(LA), held(OTHER_LA)], LA, plan('delete', { plan: { deleteDate: TODAY } }), TODAY);
     expect(d).toEqual({ ok: true, change: { op: 'remove', record: held(LA) } });
     if (d.ok) expect(applyChange([held(LA), held(OTHER_LA)], d.change)).toEqual([held(OTHER_LA)]);
+  });
+
+  test.each([
+    ['MISSING_DELETE_DATE', { deleteDate: undefined }],
+    ['INVALID_DATE', { deleteDate: '2025-02-30' }],
+  ])('%s', (code, p) => {
+    expect(detail(decide([held(LA)], LA, plan('delete', { plan: p }), TODAY))).toBe(code);
+  });
+});
+
+describe('isOpen: the end day counts as ended', () => {
+  test.each([
+    [undefined, true],
+    ['2025-06-14', false],
+    [TODAY, false],
+    ['2025-06-16', true],
+  ])('end %s on %s', (end, open) => {
+    expect(isOpen({ end }, TODAY)).toBe(open);
   });
 });
 

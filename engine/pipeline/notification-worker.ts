@@ -1,0 +1,63 @@
+import type { StoredMessage } from '../mailbox/message.js';
+import { ProcessingError } from './processing-error.js';
+import { replyId, sendReply } from './replies.js';
+import type { MessageHandler } from './workers.js';
+import type { WorkerContext } from './worker-context.js';
+
+/**
+ * Access notifications travel apart from the flag. For each LA to tell, the attendance
+ * worker leaves an order in the hub's own mailbox: the notification's XML, from the hub,
+ * linked to the attendance. Its worker resolves the LA's mailbox and delivers; when it
+ * cannot (no mailbox for the workflow), only this order is held for staff, with the
+ * reason, to be replayed once the configuration is fixed. The order and the notification
+ * both take ids from the attendance, so retries and replays never send a second one.
+ */
+const ORDER = 'NOTIFY';
+
+export function notificationSuffix(laOds: string): string {
+  return `N${laOds}`;
+}
+
+export function orderSuffix(laOds: string): string {
+  return `${ORDER}${laOds}`;
+}
+
+export async function orderNotification(ctx: WorkerContext, attendance: StoredMessage, laOds: string, xml: string): Promise<void> {
+  const { hubMailbox, workflows } = ctx.settings;
+  const id = await sendReply(ctx.store, {
+    sourceId: attendance.id,
+    suffix: orderSuffix(laOds),
+    from: hubMailbox,
+    to: hubMailbox,
+    workflowId: workflows.accessNotification,
+    xml,
+    subject: `access notification for LA ${laOds}`,
+  });
+  await ctx.enqueue(id, workflows.accessNotification);
+}
+
+export function notificationHandler(ctx: WorkerContext): MessageHandler {
+  return async (order, body) => {
+    const { hubMailbox, workflows } = ctx.settings;
+    const laOds = orderedLa(order);
+    if (order.from !== hubMailbox || !order.linkedMsgId || laOds === undefined) {
+      throw new ProcessingError('WRONG_SENDER', `only the hub orders access notifications; ${order.id} is not one of its orders`);
+    }
+    const [mailbox] = ctx.directory.endpointLookup(laOds, workflows.accessNotification);
+    if (!mailbox) throw new ProcessingError('HUB_CONFIGURATION', `LA ${laOds} has no mailbox for ${workflows.accessNotification}`);
+    await sendReply(ctx.store, {
+      sourceId: order.linkedMsgId,
+      suffix: notificationSuffix(laOds),
+      from: hubMailbox,
+      to: mailbox.id,
+      workflowId: workflows.accessNotification,
+      xml: body.toString('utf8'),
+    });
+  };
+}
+
+/** The LA an order is for, from the id the attendance worker gave it. */
+function orderedLa(order: StoredMessage): string | undefined {
+  const prefix = order.linkedMsgId && replyId(order.linkedMsgId, ORDER);
+  return prefix && order.id.startsWith(prefix) && order.id.length > prefix.length ? order.id.slice(prefix.length) : undefined;
+}
