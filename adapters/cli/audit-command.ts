@@ -47,7 +47,7 @@ export function auditCommand(): Command {
 export function renderAudit(page: AuditPage, offset: number, width: number): string {
   if (page.total === 0) return 'no audit events match';
   const rows = table([
-    { header: 'AT (UTC)', value: (e) => when(e.at) },
+    { header: 'AT', value: (e) => when(e.at) },
     { header: 'USER', value: (e) => e.user },
     { header: 'FROM', value: (e) => e.ip },
     { header: 'ACTION', value: (e) => e.action },

@@ -45,7 +45,7 @@ export function renderFailedPage(page: FailedPage, offset: number, width: number
     { header: 'FROM', value: (m) => m.from },
     { header: 'TO', value: (m) => m.to },
     { header: 'LOCAL ID', value: (m) => m.localId, shrink: true },
-    { header: 'FAILED AT (UTC)', value: (m) => when(m.failedAt) },
+    { header: 'FAILED AT', value: (m) => when(m.failedAt) },
     { header: 'REASON', value: (m) => m.reason, shrink: true },
     { header: 'TRIES', value: (m) => m.attempts, align: 'right' },
     { header: 'NHS NUMBER', value: (m) => m.nhsNumber },

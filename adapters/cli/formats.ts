@@ -1,7 +1,12 @@
-/** How times and ages read in a table: UTC to the second, ages in their largest two units. */
+/** How times and ages read: times in UTC to the second, ages in their largest two units. */
 
+/** `2026-11-20 22:14:03 UTC`, the zone always written (the console's pages write times the same way). */
 export function when(iso: string | undefined): string {
-  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : '';
+  if (!iso) return '';
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const utc = t.toISOString();
+  return `${utc.slice(0, 10)} ${utc.slice(11, 19)} UTC`;
 }
 
 const UNITS: [string, number][] = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]];

@@ -44,7 +44,7 @@ export function renderMailbox(box: MailboxDetail, width: number): string {
     { header: 'MESSAGE ID', value: (m) => m.id },
     { header: 'FROM', value: (m) => m.from },
     { header: 'WORKFLOW', value: (m) => m.workflowId, shrink: true },
-    { header: 'RECEIVED (UTC)', value: (m) => when(m.receivedAt) },
+    { header: 'RECEIVED', value: (m) => when(m.receivedAt) },
     { header: 'BYTES', value: (m) => m.size, align: 'right' },
   ], box.messages, width);
   return `${head}\n\n${messages}`;

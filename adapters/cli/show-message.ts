@@ -7,19 +7,19 @@ export function renderMessage(detail: MessageDetail, width: number, unmasked?: s
   const m = detail.message;
   const head = fields([
     ['Message', m.id], ['From', m.from], ['To', m.to], ['Workflow', m.workflowId], ['Local id', m.localId],
-    ['Status', m.status], ['Received', `${when(m.receivedAt)} UTC`], ['Size', `${m.size} bytes`],
+    ['Status', m.status], ['Received', when(m.receivedAt)], ['Size', `${m.size} bytes`],
     ['Failed', detail.failed ? `yes: ${detail.reason ?? 'no reason recorded'}` : 'no'],
     ['Edited from', detail.editedFrom], ['Edited copy', detail.editedCopy],
   ]);
   const attempts = detail.attempts.length === 0 ? '(none)' : table([
     { header: '#', value: (a) => a.attempt, align: 'right' },
-    { header: 'AT (UTC)', value: (a) => when(a.at) },
+    { header: 'AT', value: (a) => when(a.at) },
     { header: 'CODE', value: (a) => a.code },
     { header: 'KIND', value: (a) => (a.permanent ? 'permanent' : 'transient') },
     { header: 'ERROR', value: (a) => a.error, shrink: true },
   ], detail.attempts, width);
   const journey = table([
-    { header: 'AT (UTC)', value: (s) => when(s.at) },
+    { header: 'AT', value: (s) => when(s.at) },
     { header: 'EVENT', value: (s) => s.event },
     { header: 'MESSAGE', value: (s) => s.messageId },
     { header: 'DETAIL', value: (s) => s.detail, shrink: true },

@@ -1,6 +1,6 @@
 import { buildPlanUpdateAck } from '../cpis/xml/plan-update-ack.js';
 import { parsePlanUpdate } from '../cpis/xml/plan-update.js';
-import type { XmlError } from '../cpis/xml/result.js';
+import { oneLine } from '../cpis/xml/result.js';
 import type { FileStatus, PlanUpdateAck, RecordResult } from '../cpis/types.js';
 import type { StoredMessage } from '../mailbox/message.js';
 import { ProcessingError } from './processing-error.js';
@@ -17,8 +17,9 @@ export function planUpdateHandler(ctx: WorkerContext): MessageHandler {
   return async (message, body) => {
     const parsed = parsePlanUpdate(body);
     if (!parsed.ok) {
-      await acknowledge(ctx, message, unreadable(parsed.error));
-      throw new ProcessingError(parsed.error.code === 'SCHEMA_INVALID' ? 'SCHEMA_INVALID' : 'NOT_READABLE', parsed.error.message, true);
+      const reason = oneLine(parsed.error).slice(0, 4000);
+      await acknowledge(ctx, message, { sequence: -1, status: 'CPF01', recordsProcessed: 0, reason, results: [] });
+      throw new ProcessingError(parsed.error.code === 'SCHEMA_INVALID' ? 'SCHEMA_INVALID' : 'NOT_READABLE', reason, true);
     }
     const file = parsed.value;
     const la = ctx.directory.mailbox(message.from)?.organisation;
@@ -35,11 +36,6 @@ export function planUpdateHandler(ctx: WorkerContext): MessageHandler {
     const results = await ctx.register.applyPlanUpdate(la.ods, file, today());
     await acknowledge(ctx, message, { sequence: file.sequence, status: fileStatus(results), recordsProcessed: results.length, results });
   };
-}
-
-function unreadable(error: XmlError): PlanUpdateAck {
-  const reason = [error.message, ...error.details].join('; ').slice(0, 4000);
-  return { sequence: -1, status: 'CPF01', recordsProcessed: 0, reason, results: [] };
 }
 
 export function fileStatus(results: readonly RecordResult[]): FileStatus {

@@ -170,6 +170,18 @@ test.each([
   expect(lines).toContainEqual(expect.objectContaining({ message: 'file rejected', file: 'bad.xml', code }));
 });
 
+test('a file failing the schema: error.txt names the schema, then each complaint once, with its line', async () => {
+  const h = await hub();
+  await watch(trustSender(client(h, 'RR8PAS')));
+  await writeFile(join(folder, 'bad.xml'), attendanceXml(NHS[0], 'ATT-BAD').replace('<departmentType>01</departmentType>', '<departmentType>X1</departmentType>'));
+
+  await arrived('rejected', 'bad.xml');
+  const [first, complaint, ...rest] = (await readFile(join(folder, 'rejected', 'bad.xml.error.txt'), 'utf8')).split('\n');
+  expect(first).toBe('SCHEMA_INVALID: does not match attendance.xsd');
+  expect(complaint).toMatch(/^line \d+: Element '\{urn:cpis-exchange:v1\}departmentType'/);
+  expect(rest).toEqual(['']);
+});
+
 test('a refusal from the hub (a workflow the trust may not send) is permanent: rejected/ with the MESH error', async () => {
   const h = await hub();
   await watch(trustSender(client(h, 'RR8PAS'), 'CPIS_PLAN_UPDATE'));

@@ -18,6 +18,9 @@ import { until } from '../support/wait.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = 'test-artifacts/console.png';
 const SCRIPT_XML = '<attendance><script>alert(1)</script></attendance>';
+const LAPTOP = 1366;
+/** As a PAS may name its files: wider than any column should be. */
+const LONG_LOCAL_ID = 'RR8-EMERGENCY-DEPARTMENT-2026-11-28-ATTENDANCE-000123456789';
 
 /** The sample exchange with quick retries and sweeps; `broken` leaves LA708 out of the notification workflow. */
 function writeConfig(dir: string, name: string, broken: boolean): string {
@@ -60,7 +63,8 @@ describe('the support console in a browser', () => {
     await collect(mesh('LA708CSC'), 1); // its acknowledgement: the plan is on the register
     await mesh('RR8PAS').send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body: attendanceXml(NHS[0], 'ATT-BROWSER'), localId: 'ATT-BROWSER' });
     await mesh('RR8PAS').send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body: SCRIPT_XML, localId: 'ATT-SCRIPT' });
-    await until(async () => ((await heldInAttendanceQueue()) === '2' ? true : undefined));
+    await mesh('RR8PAS').send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body: SCRIPT_XML, localId: LONG_LOCAL_ID });
+    await until(async () => ((await heldInAttendanceQueue()) === '3' ? true : undefined));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   }, 60_000);
 
@@ -71,8 +75,9 @@ describe('the support console in a browser', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Staff at a 1366 px laptop screen, in a browser whose local zone is far from UTC. */
   async function openConsole(): Promise<Page> {
-    const page = await browser!.newPage();
+    const page = await browser!.newPage({ viewport: { width: LAPTOP, height: 768 }, timezoneId: 'Pacific/Auckland' });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     // A 401 is an answer the pages expect (no session yet, a wrong password); anything else logged as an error is not.
     page.on('console', (msg) => { if (msg.type() === 'error' && !msg.text().includes('status of 401')) pageErrors.push(msg.text()); });
@@ -116,7 +121,7 @@ describe('the support console in a browser', () => {
     await hub!.stop();
     await startHub(writeConfig(dir, 'fixed.yaml', false));
     await page.getByRole('button', { name: 'Replay', exact: true }).click();
-    await page.getByText('Replayed: the message is back on its queue.').waitFor();
+    await page.getByText('Replay queued: the message is back on its queue').waitFor();
     const notified = page.locator('ol.journey li.event-reply', { hasText: 'CPIS_ACCESS_NOTIFICATION to LA708CSC' });
     await notified.waitFor({ timeout: 20_000 });
     mkdirSync('test-artifacts', { recursive: true });
@@ -156,6 +161,74 @@ describe('the support console in a browser', () => {
     await page.close();
   }, 60_000);
 
+  test('the sign-in page offers no page links; they appear once signed in', async () => {
+    const page = await openConsole();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const links = page.locator('header nav a');
+    await expect(links.count()).resolves.toBe(3);
+    await expect(Promise.all([0, 1, 2].map((i) => links.nth(i).isVisible()))).resolves.toEqual([false, false, false]);
+    await signIn(page, 'operator-password');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await expect(page.getByRole('link', { name: 'Failed messages' }).isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  test('at 1366 px the failed list and the audit fit the screen, times read in UTC and say so', async () => {
+    const page = await openConsole();
+    await signIn(page, 'operator-password');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.goto(`${url}/console#/failed`);
+    await page.locator('table.failed tbody tr').first().waitFor();
+    /** The column headers that end beyond the screen's right edge. */
+    const offScreen = (table: string) => page.locator(`table.${table} th`).evaluateAll((headers, width) =>
+      headers.filter((th) => th.getBoundingClientRect().right > width).map((th) => th.textContent), LAPTOP);
+    await expect(offScreen('failed')).resolves.toEqual([]);
+    await expect(page.getByRole('columnheader', { name: 'Reason' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator(`table.failed .clip[title="${LONG_LOCAL_ID}"]`).count()).resolves.toBe(1);
+
+    // Times: UTC with the zone written, though this browser's zone is Auckland.
+    const answer = await page.evaluate(() => fetch('/console/api/failed?limit=1').then((r) => r.json()));
+    const failedAt: string = answer.items[0].failedAt;
+    await expect(page.locator('table.failed tbody tr').first().locator('td').first().innerText())
+      .resolves.toBe(`${failedAt.slice(0, 10)} ${failedAt.slice(11, 19)} UTC`);
+
+    // Every failed message replayed at once (both fail again): an audit entry naming several messages.
+    await page.getByRole('button', { name: /^Replay all 2 matching/ }).click();
+    await page.getByLabel('Confirmation').fill('REPLAY 2');
+    await page.getByRole('button', { name: 'Replay them' }).click();
+    await page.getByText('Finished.').waitFor();
+
+    await page.goto(`${url}/console#/audit`);
+    await page.locator('table.audit tbody tr', { hasText: 'replay-bulk' }).locator('ul.ids li').nth(1).waitFor();
+    await expect(page.getByRole('columnheader', { name: 'Detail' }).isVisible()).resolves.toBe(true);
+    await expect(offScreen('audit')).resolves.toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test('after a replay the page says what happened once, never "replayed" beside a failed status', async () => {
+    const page = await openConsole();
+    await signIn(page, 'operator-password');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.goto(`${url}/console#/failed?q=ATT-SCRIPT`);
+    await page.locator('table.failed tbody tr').getByRole('link').click();
+    const replays = page.locator('ol.journey li.event-replayed');
+    await page.locator('ol.journey').waitFor();
+    const before = await replays.count();
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    // Not readable XML: it fails again at once, and the page follows it there.
+    const status = page.locator('dl.meta dd strong.bad', { hasText: 'failed (held for staff)' });
+    await replays.nth(before).waitFor();
+    await status.waitFor({ timeout: 20_000 });
+    const said = await page.locator('main .notice').allInnerTexts();
+    expect(said.join('\n')).not.toMatch(/Replayed|back on its queue/);
+    await page.reload();
+    await status.waitFor();
+    await expect(page.locator('main .notice').count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   test('serves its own files with their types, and nothing else from the folder or beyond it', async () => {
     const script = await fetch(`${url}/console/static/app.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
@@ -164,4 +237,23 @@ describe('the support console in a browser', () => {
       expect((await fetch(`${url}${path}`)).status).toBe(404);
     }
   });
+
+  // Last: it stops the hub, and leaves it started again.
+  test('with the hub down the page says it cannot be reached and greys what it shows, dated; it recovers by itself', async () => {
+    const page = await openConsole();
+    await signIn(page, 'operator-password');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.locator('table').first().waitFor();
+    await hub!.stop();
+    const unreachable = page.getByText(/The hub cannot be reached: what is shown is as of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    await unreachable.waitFor({ timeout: 20_000 });
+    await expect(page.locator('.page.stale table').count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator('.page.stale table').first().evaluate((t) => getComputedStyle(t).opacity)).resolves.toBe('0.5');
+    await expect(page.locator('main').innerText()).resolves.not.toContain('Failed to fetch');
+
+    await startHub(writeConfig(dir, 'fixed.yaml', false));
+    await page.locator('.page.stale').waitFor({ state: 'detached', timeout: 20_000 });
+    await expect(unreachable.count()).resolves.toBe(0);
+    await page.close();
+  }, 60_000);
 });

@@ -63,8 +63,9 @@ describe('printable text (pure)', () => {
 });
 
 describe('formats (pure)', () => {
-  test('times in UTC to the second, ages in their two largest units', () => {
-    expect(when('2026-11-20T22:14:03.123Z')).toBe('2026-11-20 22:14:03');
+  test('times in UTC to the second with the zone written, ages in their two largest units', () => {
+    expect(when('2026-11-20T22:14:03.123Z')).toBe('2026-11-20 22:14:03 UTC');
+    expect(when('2026-11-20T23:14:03+01:00')).toBe('2026-11-20 22:14:03 UTC');
     expect(when(undefined)).toBe('');
     expect([null, 0, 0.5, 59, 61, 3600, 3725, 90_061].map(age)).toEqual(['-', '0s', '0s', '59s', '1m 1s', '1h', '1h 2m', '1d 1h']);
   });

@@ -147,6 +147,11 @@ describe('the console API on failed messages', () => {
     const invalid = await admin.post(`/messages/${ids.script}/edit-replay`, { xml: SCRIPT_XML });
     expect([invalid.status, invalid.body.code]).toEqual([422, 'SCHEMA_INVALID']);
     expect(invalid.body.details.join('\n')).toMatch(/script/);
+    // A schema complaint is listed once: the first detail names the schema, the rest say what is wrong.
+    const wrongCode = attendanceXml(NHS[0], 'ATT-SCRIPT').replace('<departmentType>01</departmentType>', '<departmentType>X1</departmentType>');
+    const complaint = await admin.post(`/messages/${ids.script}/edit-replay`, { xml: wrongCode });
+    expect([complaint.status, complaint.body.code]).toEqual([422, 'SCHEMA_INVALID']);
+    expect(complaint.body.details).toEqual(['does not match attendance.xsd', expect.stringMatching(/^line \d+: .*departmentType/)]);
     expect((await failed({ q: ids.script })).total).toBe(1);
 
     const edited = await admin.post(`/messages/${ids.script}/edit-replay`, { xml: attendanceXml(NHS[0], 'ATT-SCRIPT') });
@@ -163,7 +168,7 @@ describe('the console API on failed messages', () => {
     expect(copy.journey).toContainEqual(expect.objectContaining({ event: 'reply', messageId: `${ids.script}_EDIT_FLAG` }));
     expect((await failed({ q: ids.script })).total).toBe(0);
     const events = await audited({ action: 'edit-replay', messageId: ids.script });
-    expect(events.map((e: { outcome: string }) => e.outcome)).toEqual(['ok', 'SCHEMA_INVALID']);
+    expect(events.map((e: { outcome: string }) => e.outcome)).toEqual(['ok', 'SCHEMA_INVALID', 'SCHEMA_INVALID']);
     expect(events[0]).toMatchObject({ user: 'admin', messageIds: [ids.script, `${ids.script}_EDIT`] });
     const again = await admin.post(`/messages/${ids.script}/edit-replay`, { xml: attendanceXml(NHS[0], 'ATT-SCRIPT') });
     expect([again.status, again.body.code]).toEqual([409, 'NOT_FAILED']);

@@ -11,7 +11,7 @@ export type XmlErrorCode =
 
 export interface XmlError {
   code: XmlErrorCode;
-  /** One line for people (an acknowledgement to the sender); logs use only `code`. */
+  /** What is wrong in a few words, without the details (so that message and details together say each problem once); logs use only `code`. */
   message: string;
   /** Each problem libxml2 reported, prefixed with its line (and column when known). */
   details: string[];
@@ -26,3 +26,8 @@ export const fail = (code: XmlErrorCode, message: string, details: string[] = []
   ok: false,
   error: { code, message, details },
 });
+
+/** The message and then each detail, on one line: for a place that holds a single text (a held message's reason, an HL7 ERR-8). */
+export function oneLine(error: { message: string; details?: readonly string[] }): string {
+  return error.details?.length ? `${error.message}: ${error.details.join('; ')}` : error.message;
+}

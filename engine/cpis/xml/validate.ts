@@ -28,10 +28,6 @@ export function validate(doc: XmlDocument, expected: Expected): Result<void> {
   } catch (error) {
     if (!(error instanceof XmlValidateError)) throw error;
     const details = describe(error.details);
-    return fail(
-      'SCHEMA_INVALID',
-      `does not match ${expected.schema}.xsd: ${details[0] ?? 'no reason given'}`,
-      details,
-    );
+    return fail('SCHEMA_INVALID', `does not match ${expected.schema}.xsd${details.length ? '' : ' (the validator gave no reason)'}`, details);
   }
 }

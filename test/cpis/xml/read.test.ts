@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { PlanRecord } from '../../../engine/cpis/types.js';
 import { parseAttendance } from '../../../engine/cpis/xml/attendance.js';
 import { buildPlanUpdate, parsePlanUpdate } from '../../../engine/cpis/xml/plan-update.js';
+import { oneLine } from '../../../engine/cpis/xml/result.js';
 
 const attendance = readFileSync(
   new URL('../../../schemas/examples/attendance/valid/emergency-department.xml', import.meta.url),
@@ -45,11 +46,20 @@ describe('schema errors', () => {
     const result = parsePlanUpdate(xml);
     if (result.ok) throw new Error('expected a schema error');
     expect(result.error.code).toBe('SCHEMA_INVALID');
-    expect(result.error.message).toMatch(/^does not match plan-update\.xsd: line 16: .*nhsNumber/);
     expect(result.error.details).toHaveLength(101);
+    expect(result.error.details[0]).toMatch(/^line 16: .*nhsNumber/);
     expect(result.error.details.slice(0, 100)).toEqual(
       Array.from({ length: 100 }, () => expect.stringMatching(/^line \d+: Element '\{urn:cpis-exchange:v1\}nhsNumber'/)),
     );
     expect(result.error.details[100]).toBe('... and 50 more');
+  });
+
+  test('each complaint is said once: the message names the schema, the details say what is wrong', () => {
+    const result = parseAttendance(attendance.replace('<departmentType>01</departmentType>', '<departmentType>X1</departmentType>'));
+    if (result.ok) throw new Error('expected a schema error');
+    expect(result.error.message).toBe('does not match attendance.xsd');
+    expect(result.error.details).toEqual([expect.stringMatching(/^line \d+: Element '\{urn:cpis-exchange:v1\}departmentType'/)]);
+    const line = oneLine(result.error);
+    expect(line).toBe(`does not match attendance.xsd: ${result.error.details[0]}`);
   });
 });

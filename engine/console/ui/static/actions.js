@@ -1,5 +1,6 @@
 import { ApiError, post, id } from './api.js';
 import { field, h, notice, replace } from './dom.js';
+import { remember } from './done.js';
 
 /**
  * What staff may do with a failed message, offered by role (the API refuses the same
@@ -59,7 +60,8 @@ function editor(ctx, path, status, unmasked) {
     send.disabled = true;
     try {
       const copy = await post(`${path}/edit-replay`, { xml: area.value });
-      ctx.go(`message/${id(copy.messageId)}`, { done: 'edited' });
+      remember(copy.messageId, 'edited');
+      ctx.go(`message/${id(copy.messageId)}`);
     } catch (err) {
       replace(status, err instanceof ApiError && err.code === 'SCHEMA_INVALID'
         ? notice('error', 'The edit fails the schema; nothing was replayed:', h('ul', {}, err.details.map((d) => h('li', {}, d))))

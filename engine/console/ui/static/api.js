@@ -10,6 +10,11 @@ export class ApiError extends Error {
   }
 }
 
+/** No answer from the hub at all (it is stopped, or the network is down): not an API error with a code of its own. */
+export const HUB_UNREACHABLE = 'HUB_UNREACHABLE';
+const GATEWAY_FAULTS = new Set([502, 503, 504]);
+const unreachable = () => new ApiError(0, HUB_UNREACHABLE, 'The hub cannot be reached.');
+
 let csrfToken = '';
 
 export function useCsrfToken(token) {
@@ -24,9 +29,13 @@ async function call(method, path, body) {
     headers['x-csrf-token'] = csrfToken;
     init.body = JSON.stringify(body ?? {});
   }
-  const res = await fetch(`/console/api${path}`, init);
+  const res = await fetch(`/console/api${path}`, init).catch(() => {
+    throw unreachable();
+  });
   if (res.status === 204) return undefined;
   const data = await res.json().catch(() => undefined);
+  // A proxy in front of a stopped hub answers for it, without the API's JSON.
+  if (!data && GATEWAY_FAULTS.has(res.status)) throw unreachable();
   if (!res.ok) throw new ApiError(res.status, data?.code ?? `HTTP_${res.status}`, data?.message ?? res.statusText, data?.details);
   return data;
 }

@@ -1,8 +1,9 @@
 /* global document, location, window, URLSearchParams */
-import { ApiError, get, post, useCsrfToken } from './api.js';
+import { ApiError, get, HUB_UNREACHABLE, post, useCsrfToken } from './api.js';
 import { h, notice, replace } from './dom.js';
 import { auditPage } from './audit.js';
 import { failedPage } from './failed.js';
+import { time } from './format.js';
 import { loginPage } from './login.js';
 import { messagePage } from './message.js';
 import { overviewPage } from './overview.js';
@@ -40,6 +41,7 @@ function setSession(value) {
 
 /** What every page gets: the session, its role checks, and one way to show an error. */
 function context(root, route) {
+  let loadedAt;
   return {
     ...route,
     root,
@@ -47,8 +49,21 @@ function context(root, route) {
     can: (role) => Boolean(session) && RANK[session.role] >= RANK[role],
     go,
     setSession,
-    /** A notice for the error; an ended session goes back to sign-in instead. */
+    /** The page's data has just come from the hub: it is current. */
+    loaded() {
+      loadedAt = new Date().toISOString();
+      root.classList.remove('stale');
+    },
+    /**
+     * A notice for the error; an ended session goes back to sign-in instead. With the hub out
+     * of reach, what the page already shows is greyed and dated rather than passed off as current.
+     */
     problem(err) {
+      if (err instanceof ApiError && err.code === HUB_UNREACHABLE) {
+        if (!loadedAt) return notice('error', 'The hub cannot be reached. Check that it is running, then reload the page.');
+        root.classList.add('stale');
+        return notice('error', `The hub cannot be reached: what is shown is as of ${time(loadedAt)} and may be out of date.`);
+      }
       if (err instanceof ApiError && err.status === 401 && route.name !== 'login') {
         setSession(undefined);
         go('login', { ended: '1' });

@@ -1,4 +1,5 @@
 /* global document, Node */
+import { time } from './format.js';
 /**
  * Builds the page from elements and text nodes only: every string, whether written here or
  * sent by the server (message content included), becomes text and can never become markup.
@@ -55,4 +56,15 @@ export function table(headers, rows, caption) {
 /** A label and its field, for forms. */
 export function field(label, input) {
   return h('label', { class: 'field' }, h('span', {}, label), input);
+}
+
+/** A time in a list: its date and its time of day may sit on two lines, each whole, so narrow screens keep every column. */
+export function stamp(iso) {
+  const [date, ...clock] = time(iso).split(' ');
+  return h('time', { class: 'stamp', datetime: iso }, h('span', {}, date), clock.length ? [' ', h('span', {}, clock.join(' '))] : null);
+}
+
+/** Text cut to its column, whole in its tooltip: for free-form values such as local ids. */
+export function clipped(text) {
+  return text ? h('span', { class: 'clip', title: text }, text) : null;
 }

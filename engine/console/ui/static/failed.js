@@ -1,7 +1,6 @@
 import { get, query } from './api.js';
-import { field, h, replace } from './dom.js';
+import { clipped, field, h, replace, stamp } from './dom.js';
 import { bulkReplay } from './bulk.js';
-import { time } from './format.js';
 import { submitFilters, suggestions, timeRangeInputs, vocabulary } from './filters.js';
 import { pager, withoutEmpty } from './pager.js';
 
@@ -19,6 +18,7 @@ export async function failedPage(ctx) {
   let stopBulk;
   try {
     const data = await get(`/failed${query({ ...view, limit: PAGE })}`);
+    ctx.loaded();
     replace(results, summary(view, data), listing(view, data.items, show), pager(view.offset, data.total, PAGE, show, 'Pages of results'));
     if (ctx.can('operator') && data.total > 0) {
       const replayAll = bulkReplay(ctx, filterOf(view), data.total);
@@ -58,7 +58,7 @@ function filterForm(view, show, words) {
     field('Search (exact)', q),
     h('div', { class: 'row' },
       field('Workflow', fields.workflow), field('Sender', fields.sender), field('Recipient', fields.recipient), field('Reason', fields.reason)),
-    h('div', { class: 'row' }, field('Failed from', fields.from), field('Failed to', fields.to)),
+    h('div', { class: 'row' }, field('Failed from (UTC)', fields.from), field('Failed to (UTC)', fields.to)),
     suggestions('workflows', words.workflows), suggestions('mailboxes', words.mailboxes), suggestions('reasons', words.reasons),
     h('div', { class: 'row' },
       h('button', { type: 'submit' }, 'Search'), ' ',
@@ -83,11 +83,11 @@ function sortHeader(view, key, label, show) {
 function listing(view, items, show) {
   if (items.length === 0) return null;
   const headers = [sortHeader(view, 'failedAt', 'Failed', show), sortHeader(view, 'receivedAt', 'Received', show),
-    ...['Message', 'Workflow', 'From', 'To', 'Local id', 'NHS number', 'Reason', 'Attempts'].map((t) => h('th', { scope: 'col' }, t))];
+    ...['Message', 'Workflow', 'From', 'To', 'Local id', 'NHS number', 'Reason', 'Tries'].map((t) => h('th', { scope: 'col' }, t))];
   const row = (m) => h('tr', {}, [
-    time(m.failedAt), time(m.receivedAt),
+    stamp(m.failedAt), stamp(m.receivedAt),
     h('a', { href: `#/message/${encodeURIComponent(m.messageId)}` }, m.messageId),
-    m.workflowId, m.from, m.to, m.localId, m.nhsNumber, h('span', { class: 'reason' }, m.reason), m.attempts,
+    m.workflowId, m.from, m.to, clipped(m.localId), m.nhsNumber, h('span', { class: 'reason' }, m.reason), m.attempts,
   ].map((cell) => h('td', {}, cell ?? '—')));
   return h('table', { class: 'failed' }, h('thead', {}, h('tr', {}, headers)), h('tbody', {}, items.map(row)));
 }

@@ -1,12 +1,12 @@
 import { get } from './api.js';
 import { h } from './dom.js';
-import { fromLocalInput, toLocalInput } from './format.js';
+import { fromUtcInput, toUtcInput } from './format.js';
 
-/** The time-range inputs every filter form has, in the browser's local time. */
+/** The time-range inputs every filter form has, in UTC like every time the pages show. */
 export function timeRangeInputs(view) {
   return {
-    from: h('input', { name: 'from', type: 'datetime-local', value: toLocalInput(view.from) }),
-    to: h('input', { name: 'to', type: 'datetime-local', value: toLocalInput(view.to) }),
+    from: h('input', { name: 'from', type: 'datetime-local', value: toUtcInput(view.from) }),
+    to: h('input', { name: 'to', type: 'datetime-local', value: toUtcInput(view.to) }),
   };
 }
 
@@ -15,7 +15,7 @@ export function submitFilters(fields, show) {
   return (event) => {
     event.preventDefault();
     const values = Object.fromEntries(Object.entries(fields).map(([k, el]) => [k, el.value.trim()]));
-    show({ ...values, from: fromLocalInput(values.from), to: fromLocalInput(values.to), offset: 0 });
+    show({ ...values, from: fromUtcInput(values.from), to: fromUtcInput(values.to), offset: 0 });
   };
 }
 

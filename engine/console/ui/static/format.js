@@ -1,13 +1,13 @@
-/** How times and numbers read on the pages: local time to the second, ages in words. */
+/** How times and numbers read on the pages: UTC to the second with the zone written, ages in words. */
 
-const pad = (n) => String(n).padStart(2, '0');
+const valid = (iso) => Boolean(iso) && !Number.isNaN(new Date(iso).getTime());
 
-/** `2026-11-20 22:14:03` in the browser's time zone; `—` when absent. */
+/** `2026-11-20 22:14:03 UTC`, as the command line writes times; `—` when absent. */
 export function time(iso) {
   if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (!valid(iso)) return String(iso);
+  const utc = new Date(iso).toISOString();
+  return `${utc.slice(0, 10)} ${utc.slice(11, 19)} UTC`;
 }
 
 /** `3 h 12 min`, `45 s`; `—` when there is nothing waiting. */
@@ -27,16 +27,11 @@ export function bytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** The value a datetime-local input shows for an ISO time, and back. */
-export function toLocalInput(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** The value a datetime-local input (labelled UTC) shows for an ISO time, and back. */
+export function toUtcInput(iso) {
+  return valid(iso) ? new Date(iso).toISOString().slice(0, 16) : '';
 }
 
-export function fromLocalInput(value) {
-  if (!value) return '';
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+export function fromUtcInput(value) {
+  return valid(`${value}Z`) ? new Date(`${value}Z`).toISOString() : '';
 }

@@ -3,6 +3,7 @@ import { append, h, notice, replace, table } from './dom.js';
 import { actions } from './actions.js';
 import { bytes, time } from './format.js';
 import { contentSection, unmasker } from './content.js';
+import { recall, remember } from './done.js';
 
 const REFRESH_MS = 3000;
 
@@ -17,23 +18,38 @@ const EVENTS = {
   edited: 'Edited and replayed',
 };
 
+/** Said once after an action, beside the state the message is in now: a queued message may already have failed again. */
 const DONE = {
-  replayed: 'Replayed: the message is back on its queue.',
-  discarded: 'Discarded.',
-  edited: 'This is the edited copy, queued for processing; the original is kept and linked below.',
+  replayed: { ok: 'Replay queued: the message is back on its queue; its status below follows it.', failed: 'Replay queued, and the message has failed again: see why below.' },
+  discarded: { ok: 'Discarded.' },
+  edited: {
+    ok: 'This is the edited copy, queued for processing; the original is kept and linked below.',
+    failed: 'This is the edited copy, and it has failed: see why below. The original is kept and linked below.',
+  },
 };
+
+function told(done, data) {
+  const said = DONE[done];
+  if (!said) return null;
+  return data.failed && said.failed ? notice('error', said.failed) : notice('ok', said.ok);
+}
 
 const link = (messageId) => h('a', { href: `#/message/${id(messageId)}` }, messageId);
 
 /** One message: what it is, why it failed, where it went, its content, and what staff may do with it. */
 export async function messagePage(ctx) {
   const messageId = ctx.arg;
-  const flash = DONE[ctx.params.get('done')];
-  replace(ctx.root, h('h1', { tabindex: '-1' }, 'Message ', h('code', {}, messageId)), flash ? notice('ok', flash) : null);
+  const done = recall(messageId);
+  replace(ctx.root, h('h1', { tabindex: '-1' }, 'Message ', h('code', {}, messageId)));
   const data = await get(`/messages/${id(messageId)}`);
+  ctx.loaded();
   const unmasked = unmasker(messageId, data);
-  const reload = (done) => ctx.go(`message/${id(messageId)}`, done ? { done } : undefined);
+  const reload = (action) => {
+    if (action) remember(messageId, action);
+    ctx.go(`message/${id(messageId)}`);
+  };
   append(ctx.root, [
+    told(done, data),
     metadata(data),
     data.failed ? failure(data) : null,
     actions(ctx, data, reload, unmasked),
@@ -42,7 +58,7 @@ export async function messagePage(ctx) {
   ]);
   // Still on its way (queued, or waiting for its recipient): follow it without a manual reload.
   if (data.failed || data.message.status !== 'accepted') return undefined;
-  const timer = setTimeout(() => reload(ctx.params.get('done')), REFRESH_MS);
+  const timer = setTimeout(() => reload(), REFRESH_MS);
   return () => clearTimeout(timer);
 }
 

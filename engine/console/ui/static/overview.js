@@ -15,6 +15,7 @@ export async function overviewPage(ctx) {
     try {
       const data = await get('/overview');
       replace(body, mailboxes(data.mailboxes), queues(data.queues), throughput(data.perMinute), failures(data.failures24h));
+      ctx.loaded();
       replace(updated, `Updated ${time(new Date().toISOString())}; refreshes every ${REFRESH_MS / 1000} s.`);
     } catch (err) {
       replace(updated, ctx.problem(err));
