@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { UNREADABLE } from '../../engine/console/masking.js';
 import { RegisterKeys } from '../../engine/cpis/register/keys.js';
 import { freePort } from '../../scripts/spawn-ready.js';
 import { attendanceXml, client, NHS, startCpisHub } from '../support/cpis.js';
@@ -82,7 +83,9 @@ describe('cpisx failed, audit and mailbox, through the console API', () => {
     expect(shown.stdout).not.toContain(NHS[0]);
     expect(shown.stdout).not.toContain('Testchild');
 
-    const broken = await run('viewer', 'failed', 'show', ids.broken);
+    // Text that is not XML cannot be masked, so only an admin sees it, made harmless to a terminal.
+    expect((await run('viewer', 'failed', 'show', ids.broken)).stdout).toContain(UNREADABLE);
+    const broken = await run('admin', 'failed', 'show', ids.broken, '--unmask');
     expect(broken.stdout).not.toContain('\u001b');
     expect(broken.stdout).toContain('<not-xml \\u001b[2J');
 
