@@ -19,15 +19,27 @@ export const CONSOLE_ERRORS = {
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;
 
+/** What an answer may say besides its code and message, for a client to act on without reading the message. */
+export interface ErrorFacts {
+  /** LOCKED_OUT: when the username may sign in again, ISO 8601 UTC. */
+  lockedUntil?: string;
+}
+
 export class ConsoleError extends Error {
   readonly status: number;
 
-  constructor(readonly code: ConsoleErrorCode, message?: string, readonly details?: string[]) {
+  constructor(readonly code: ConsoleErrorCode, message?: string, readonly details?: string[], readonly facts: ErrorFacts = {}) {
     super(message ?? CONSOLE_ERRORS[code].message);
     this.status = CONSOLE_ERRORS[code].status;
   }
 
-  toJSON(): { code: ConsoleErrorCode; message: string; details?: string[] } {
-    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  toJSON(): { code: ConsoleErrorCode; message: string; details?: string[] } & ErrorFacts {
+    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}), ...this.facts };
   }
+}
+
+/** Whole seconds, rounded up, so the time said is never before the lock ends. */
+export function lockedOut(until: Date): ConsoleError {
+  const lockedUntil = new Date(Math.ceil(until.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return new ConsoleError('LOCKED_OUT', `too many failed sign-ins; locked until ${lockedUntil}`, undefined, { lockedUntil });
 }
