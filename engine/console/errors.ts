@@ -12,6 +12,8 @@ export const CONSOLE_ERRORS = {
   NOT_FOUND: { status: 404, message: 'no such message, operation or route' },
   NOT_FAILED: { status: 409, message: 'no failed message with this id' },
   NOT_EDITABLE: { status: 409, message: 'the hub has no schema for this message\'s workflow' },
+  TOO_LARGE: { status: 413, message: 'the request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send the body as JSON (content-type: application/json)' },
   SCHEMA_INVALID: { status: 422, message: 'the edited message fails its schema' },
   LOCKED_OUT: { status: 429, message: 'too many failed sign-ins; try again later' },
   INTERNAL: { status: 500, message: 'the hub could not do this; see its log' },
