@@ -77,20 +77,28 @@ function hider(values: string[]): (text: string) => string {
     byLength.set(value.length, set.add(value));
   }
   const lengths = [...byLength.keys()].sort((a, b) => b - a);
+  const sets = lengths.map((l) => byLength.get(l) as Set<string>);
+  const valueAt = (text: string, i: number): number => {
+    for (let k = 0; k < lengths.length; k++) if (sets[k].has(text.substr(i, lengths[k]))) return lengths[k];
+    return 0;
+  };
   return (text) => {
     const digitsHidden = text.replace(TEN_DIGITS, (digits) => maskNhsNumber(digits));
-    if (lengths.length === 0) return digitsHidden;
+    if (lengths.length === 0 || BLANK.test(digitsHidden)) return digitsHidden;
     let out = '';
-    let i = 0;
-    while (i < digitsHidden.length) {
-      const length = lengths.find((l) => byLength.get(l)?.has(digitsHidden.substr(i, l)));
-      if (length === undefined) {
-        out += digitsHidden[i++];
+    let copied = 0;
+    for (let i = 0; i < digitsHidden.length;) {
+      const length = valueAt(digitsHidden, i);
+      if (length === 0) {
+        i++;
       } else {
-        out += HIDDEN;
+        out += `${digitsHidden.slice(copied, i)}${HIDDEN}`;
         i += length;
+        copied = i;
       }
     }
-    return out;
+    return copied === 0 ? digitsHidden : out + digitsHidden.slice(copied);
   };
 }
+
+const BLANK = /^\s*$/;

@@ -16,8 +16,9 @@ export interface Attribute {
   valueEnd: number;
 }
 
-const SPACE = /[ \t\r\n]/;
-const NAME_END = /[ \t\r\n/>=]/;
+const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+/** Space, `/`, `>`, `=` or `<`. */
+const endsName = (c: number) => isSpace(c) || c === 0x2f || c === 0x3e || c === 0x3d || c === 0x3c;
 
 class Broken extends Error {}
 
@@ -85,14 +86,14 @@ function startTag(text: string, from: number, open: string[], visit: (piece: Pie
   i += name.length;
   const attributes: Attribute[] = [];
   for (;;) {
-    while (SPACE.test(text[i] ?? '')) i++;
+    while (isSpace(text.charCodeAt(i))) i++;
     if (text.startsWith('/>', i) || text[i] === '>') break;
     const attribute = nameAt(text, i);
     i += attribute.length;
-    while (SPACE.test(text[i] ?? '')) i++;
+    while (isSpace(text.charCodeAt(i))) i++;
     if (text[i] !== '=') throw new Broken(String(i));
     i++;
-    while (SPACE.test(text[i] ?? '')) i++;
+    while (isSpace(text.charCodeAt(i))) i++;
     const quote = text[i];
     if (quote !== '"' && quote !== "'") throw new Broken(String(i));
     const valueEnd = text.indexOf(quote, i + 1);
@@ -109,7 +110,7 @@ function startTag(text: string, from: number, open: string[], visit: (piece: Pie
 
 function nameAt(text: string, from: number): string {
   let end = from;
-  while (end < text.length && !NAME_END.test(text[end]) && text[end] !== '<') end++;
+  while (end < text.length && !endsName(text.charCodeAt(end))) end++;
   if (end === from) throw new Broken(String(from));
   return text.slice(from, end);
 }
