@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditEvent } from './audit.js';
 import type { ConsoleContext } from './context.js';
-import { ConsoleError } from './errors.js';
+import { ConsoleError, lockedOut } from './errors.js';
 import { guarded } from './guarded.js';
 import { login, parse } from './requests.js';
 
@@ -11,17 +11,15 @@ export async function authRoutes(app: FastifyInstance, ctx: ConsoleContext): Pro
 
   app.post('/login', async (req, reply) => {
     const { username, password } = parse(login, req.body);
-    const refuse = async (outcome: 'LOCKED_OUT' | 'BAD_CREDENTIALS') => {
-      await audit.append(loginEvent(req, username, outcome));
-      return new ConsoleError(outcome);
+    const refuse = async (error: ConsoleError) => {
+      await audit.append(loginEvent(req, username, error.code));
+      return error;
     };
-    // A locked username is refused before its password is checked, so guessing on gains nothing.
-    if (await ctx.lockout.locked(username)) throw await refuse('LOCKED_OUT');
+    // Counted before the password is checked, so guesses sent at once are counted too and guessing on gains nothing.
+    const admission = await ctx.lockout.attempt(username);
+    if (!admission.admitted) throw await refuse(lockedOut(admission.lockedUntil));
     const account = await ctx.accounts.authenticate(username, password);
-    if (!account) {
-      await ctx.lockout.failed(username);
-      throw await refuse('BAD_CREDENTIALS');
-    }
+    if (!account) throw await refuse(new ConsoleError('BAD_CREDENTIALS'));
     await ctx.lockout.succeeded(username);
     const session = await sessions.create(account.username);
     await audit.append(loginEvent(req, username, 'ok'));

@@ -7,9 +7,9 @@ import { actionRoutes } from './action-routes.js';
 import { AuditLog } from './audit.js';
 import { authRoutes } from './auth-routes.js';
 import type { ConsoleApiOptions, ConsoleContext } from './context.js';
+import { API_HEADERS, consoleRefusal, sendConsoleError, toJson } from './error-answer.js';
 import { ConsoleError } from './errors.js';
 import { Gate } from './gate.js';
-import { asConsoleError } from './guarded.js';
 import { ConsoleKeys } from './keys.js';
 import { locator } from './locate.js';
 import { Lockout } from './lockout.js';
@@ -26,16 +26,16 @@ export type { ConsoleApiOptions } from './context.js';
  */
 export async function consoleApiPlugin(app: FastifyInstance, options: ConsoleApiOptions): Promise<void> {
   const ctx = consoleContext(options);
-  app.setReplySerializer((payload) => JSON.stringify(payload).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  app.setReplySerializer(toJson);
   app.addHook('onSend', async (_req, reply) => {
-    reply.headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" });
+    reply.headers(API_HEADERS);
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const answer = fastifyRefusal(err) ?? asConsoleError(err);
+    const answer = consoleRefusal(err);
     if (answer.code === 'INTERNAL') options.log.error('console request failed', { method: req.method, url: req.routeOptions.url, error: err.message });
-    return reply.code(answer.status).send(answer.toJSON());
+    return sendConsoleError(reply, answer);
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send(new ConsoleError('NOT_FOUND').toJSON()));
+  app.setNotFoundHandler((_req, reply) => sendConsoleError(reply, new ConsoleError('NOT_FOUND')));
   await authRoutes(app, ctx);
   await readRoutes(app, ctx);
   await actionRoutes(app, ctx);
@@ -60,10 +60,4 @@ function consoleContext(options: ConsoleApiOptions): ConsoleContext {
     lockout: new Lockout(redis, keys, { attempts: settings.lockout.attempts, forMs: settings.lockout.for }),
     gate: new Gate(accounts, sessions, options.secureCookies),
   };
-}
-
-/** Fastify's own 4xx refusals (bad JSON, a body too large) in the API's terms. */
-function fastifyRefusal(err: FastifyError): ConsoleError | undefined {
-  const status = err.statusCode ?? 500;
-  return status >= 400 && status < 500 && !(err instanceof ConsoleError) ? new ConsoleError('BAD_REQUEST', err.message) : undefined;
 }

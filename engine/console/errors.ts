@@ -12,6 +12,8 @@ export const CONSOLE_ERRORS = {
   NOT_FOUND: { status: 404, message: 'no such message, operation or route' },
   NOT_FAILED: { status: 409, message: 'no failed message with this id' },
   NOT_EDITABLE: { status: 409, message: 'the hub has no schema for this message\'s workflow' },
+  TOO_LARGE: { status: 413, message: 'the request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send the body as JSON (content-type: application/json)' },
   SCHEMA_INVALID: { status: 422, message: 'the edited message fails its schema' },
   LOCKED_OUT: { status: 429, message: 'too many failed sign-ins; try again later' },
   INTERNAL: { status: 500, message: 'the hub could not do this; see its log' },
@@ -19,15 +21,27 @@ export const CONSOLE_ERRORS = {
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;
 
+/** What an answer may say besides its code and message, for a client to act on without reading the message. */
+export interface ErrorFacts {
+  /** LOCKED_OUT: when the username may sign in again, ISO 8601 UTC. */
+  lockedUntil?: string;
+}
+
 export class ConsoleError extends Error {
   readonly status: number;
 
-  constructor(readonly code: ConsoleErrorCode, message?: string, readonly details?: string[]) {
+  constructor(readonly code: ConsoleErrorCode, message?: string, readonly details?: string[], readonly facts: ErrorFacts = {}) {
     super(message ?? CONSOLE_ERRORS[code].message);
     this.status = CONSOLE_ERRORS[code].status;
   }
 
-  toJSON(): { code: ConsoleErrorCode; message: string; details?: string[] } {
-    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  toJSON(): { code: ConsoleErrorCode; message: string; details?: string[] } & ErrorFacts {
+    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}), ...this.facts };
   }
+}
+
+/** Whole seconds, rounded up, so the time said is never before the lock ends. */
+export function lockedOut(until: Date): ConsoleError {
+  const lockedUntil = new Date(Math.ceil(until.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return new ConsoleError('LOCKED_OUT', `too many failed sign-ins; locked until ${lockedUntil}`, undefined, { lockedUntil });
 }

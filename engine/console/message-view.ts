@@ -8,7 +8,7 @@ import type { AuditLog } from './audit.js';
 import { ConsoleError } from './errors.js';
 import { buildJourney, gatherReplies, type JourneyStep } from './journey.js';
 import type { Locate } from './locate.js';
-import { masker, maskNhsNumber } from './masking.js';
+import { maskMessage, maskNhsNumber } from './masking.js';
 import { prettyXml } from './pretty-xml.js';
 
 export interface FailedSummary extends Omit<FailedMessage, 'attempts'> {
@@ -61,7 +61,7 @@ export class MessageViews {
       this.failure(messageId),
       deps.edits?.links(messageId) ?? {},
     ]);
-    const mask = masker(text);
+    const masked = maskMessage(text);
     const journey = buildJourney({ message, attempts, replies, actions: actions.items });
     return {
       message: {
@@ -70,9 +70,9 @@ export class MessageViews {
       },
       failed: failure !== undefined,
       ...(failure?.reason ? { reason: failure.reason } : {}),
-      attempts: attempts.map((a) => ({ ...a, error: mask(a.error) })),
-      journey: journey.map((s) => (s.detail ? { ...s, detail: mask(s.detail) } : s)),
-      xml: mask(prettyXml(text)),
+      attempts: attempts.map((a) => ({ ...a, error: masked.text(a.error) })),
+      journey: journey.map((s) => (s.detail ? { ...s, detail: masked.text(s.detail) } : s)),
+      xml: prettyXml(masked.xml),
       masked: true,
       ...links,
     };

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { MeshSettings } from '../config/schema.js';
 import { consoleApiPlugin, type ConsoleApiOptions } from '../console/console-api-plugin.js';
+import { consoleRefusal, isConsolePath, sendConsoleError } from '../console/error-answer.js';
 import { consoleUiPlugin } from '../console/ui/ui-plugin.js';
 import type { MeshContext } from '../mesh/handlers/context.js';
 import { metricsPlugin, type MetricsDeps } from '../metrics/metrics-plugin.js';
@@ -25,16 +26,22 @@ export async function buildHttpApp(surfaces: HttpSurfaces): Promise<FastifyInsta
     bodyLimit: mesh?.maxRequestBytes,
     requestIdHeader: false,
     genReqId: () => `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
-    // A bad URL encoding or an over-long path is refused before routing: still answer as MESH does.
-    ...(mesh ? { frameworkErrors: (err, req, reply) => sendError(mesh, err, req, reply) } : {}),
+    // A bad URL encoding or an over-long path is refused before routing: still answer as the console or MESH does.
+    frameworkErrors: (err, req, reply) => refusedBeforeRouting(surfaces, err, req, reply as FastifyReply),
     ...(tls ? { https: httpsOptions(tls) } : {}),
   } satisfies FastifyServerOptions);
   await app.register(healthPlugin, surfaces.health);
   if (mesh) await app.register(meshPlugin, mesh);
   if (surfaces.console) await app.register(consoleApiPlugin, { prefix: '/console/api', ...surfaces.console });
-  if (surfaces.console) await app.register(consoleUiPlugin);
+  if (surfaces.console) await app.register(consoleUiPlugin, { prefix: '/console' });
   if (surfaces.metrics) await app.register(metricsPlugin, surfaces.metrics);
   return app;
+}
+
+function refusedBeforeRouting(surfaces: HttpSurfaces, err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  if (surfaces.console && isConsolePath(req.url)) sendConsoleError(reply, consoleRefusal(err));
+  else if (surfaces.mesh) sendError(surfaces.mesh, err, req, reply);
+  else reply.send(err);
 }
 
 function httpsOptions(tls: NonNullable<MeshSettings['tls']>) {

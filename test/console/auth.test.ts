@@ -57,8 +57,14 @@ describe('console sign-in, sessions and CSRF', () => {
   test('locks a username out after the configured failures, even with the right password; others are unaffected', async () => {
     const staff = new Staff(`${hub.url}/console/api`);
     for (let i = 0; i < 3; i++) expect((await staff.signIn('admin', `guess-${i}`)).status).toBe(401);
+    const before = Date.now();
     const locked = await staff.signIn('admin', 'admin-password');
     expect([locked.status, locked.body.code]).toEqual([429, 'LOCKED_OUT']);
+    // Says when: ISO 8601 UTC, about `lockout.for` (60s) from the last checked attempt, in the field and the message.
+    expect(locked.body.lockedUntil).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(Date.parse(locked.body.lockedUntil) - before).toBeGreaterThan(50_000);
+    expect(Date.parse(locked.body.lockedUntil) - before).toBeLessThanOrEqual(61_000);
+    expect(locked.body.message).toBe(`too many failed sign-ins; locked until ${locked.body.lockedUntil}`);
     expect((await Staff.login(hub.url, 'operator')).csrfToken).toBeDefined();
     expect((await logins('admin')).slice(0, 4)).toEqual(['LOCKED_OUT', 'BAD_CREDENTIALS', 'BAD_CREDENTIALS', 'BAD_CREDENTIALS']);
   });
@@ -111,6 +117,43 @@ describe('console sign-in, sessions and CSRF', () => {
     expect(answer.headers.get('content-security-policy')).toContain("default-src 'none'");
     const missing = await new Staff(`${hub.url}/console/api`).get('/no/such/route');
     expect([missing.status, missing.body.code]).toEqual([404, 'NOT_FOUND']);
+  });
+});
+
+describe('sign-in lockout against guesses sent at once', () => {
+  let hub: TestHub;
+  let redis: Redis;
+  let audit: AuditLog;
+  beforeAll(async () => {
+    hub = await startTestHub({ console: sample.console }); // the sample's lockout: 5 attempts
+    redis = new Redis(REDIS_URL);
+    audit = new AuditLog(redis, new ConsoleKeys(hub.keyPrefix));
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await hub.stop();
+  });
+
+  const signIns = (username: string, passwords: string[]) =>
+    Promise.all(passwords.map((p) => new Staff(`${hub.url}/console/api`).signIn(username, p)));
+  const guesses = (n: number) => Array.from({ length: n }, (_, i) => `guess-${i}`);
+
+  test('of 30 wrong passwords sent together only 5 are checked; the rest, and then the right one, are refused as locked', async () => {
+    const answers = await signIns('operator', guesses(30));
+    const codes = answers.map((a) => a.body.code);
+    expect(codes.filter((c) => c === 'BAD_CREDENTIALS')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'LOCKED_OUT')).toHaveLength(25);
+    const right = await new Staff(`${hub.url}/console/api`).signIn('operator', 'operator-password');
+    expect([right.status, right.body.code]).toEqual([429, 'LOCKED_OUT']);
+    const logins = (await audit.list({ user: 'operator', action: 'login', limit: 100 })).items.map((e) => e.outcome);
+    expect([logins.length, logins.filter((o) => o === 'BAD_CREDENTIALS').length]).toEqual([31, 5]);
+  });
+
+  test('the right password within the allowance signs in and starts the count again', async () => {
+    expect((await signIns('admin', guesses(4))).map((a) => a.status)).toEqual([401, 401, 401, 401]);
+    expect((await new Staff(`${hub.url}/console/api`).signIn('admin', 'admin-password')).status).toBe(200);
+    expect((await signIns('admin', guesses(5))).map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
+    expect((await new Staff(`${hub.url}/console/api`).signIn('admin', 'admin-password')).status).toBe(429);
   });
 });
 

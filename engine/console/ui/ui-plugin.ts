@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { consoleRefusal, sendConsoleError } from '../error-answer.js';
+import { ConsoleError } from '../errors.js';
 
 /** Only the hub's own files run or style the page; it cannot be framed, post elsewhere or load plugins. */
 export const CONSOLE_CSP = [
@@ -33,26 +35,28 @@ function readFiles(dir: string): Map<string, File> {
   return files;
 }
 
+const PAGE_HEADERS = {
+  'content-security-policy': CONSOLE_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-cache',
+};
+
 function send(reply: FastifyReply, file: File | undefined) {
-  if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
-  return reply.type(file.type).send(file.body);
+  if (!file) return sendConsoleError(reply, new ConsoleError('NOT_FOUND'));
+  return reply.headers(PAGE_HEADERS).type(file.type).send(file.body);
 }
 
 /**
- * The support console's pages under /console: one HTML shell and its script and style
- * files under /console/static/. The JSON API they call is a separate plugin.
+ * The support console's pages, mounted at /console: one HTML shell and its script and style
+ * files under /console/static/. The JSON API they call is a separate plugin. Anything else
+ * under /console is answered as the API answers errors.
  */
 export async function consoleUiPlugin(app: FastifyInstance, options: { dir?: string } = {}): Promise<void> {
   const files = readFiles(options.dir ?? STATIC_DIR);
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('content-security-policy', CONSOLE_CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('cache-control', 'no-cache');
-    return payload;
-  });
-  app.get('/console', (_req, reply) => send(reply, files.get('index.html')));
-  app.get('/console/', (_req, reply) => send(reply, files.get('index.html')));
-  app.get<{ Params: { file: string } }>('/console/static/:file', (req, reply) => send(reply, files.get(req.params.file)));
+  app.setNotFoundHandler((_req, reply) => sendConsoleError(reply, new ConsoleError('NOT_FOUND')));
+  app.setErrorHandler((err, _req, reply) => sendConsoleError(reply, consoleRefusal(err)));
+  app.get('/', (_req, reply) => send(reply, files.get('index.html')));
+  app.get<{ Params: { file: string } }>('/static/:file', (req, reply) => send(reply, files.get(req.params.file)));
 }
