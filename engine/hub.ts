@@ -128,13 +128,14 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
   const queues = openQueues(bull, prefix);
   const attempts = new AttemptLog(redis, prefix);
   const arrivals = new Arrivals(queues, store, settings, log);
-  const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log, parts.metrics);
+  const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log, (w) => directory.maxMessageBytes(w), parts.metrics);
   stops.push(async () => { await Promise.all(Object.values(queues).map((q) => q.close())); await bull.quit(); });
   if (parts.role !== 'api') {
     const ctx = { store, directory, register: new RedisRegister(redis, { keys: new RegisterKeys(prefix) }), settings, log };
     const workers = new CpisWorkers({
       connection: bull, keyPrefix: prefix, store, attempts, settings, log,
       handlers: { [settings.workflows.planUpdate]: planUpdateHandler(ctx), [settings.workflows.attendance]: attendanceHandler(ctx) },
+      maxMessageBytes: (workflowId) => directory.maxMessageBytes(workflowId),
       notifyFailure: failureNotice(ctx),
       observe: parts.metrics,
     });
