@@ -323,3 +323,42 @@ describe('with workflow permissions', () => {
     expect((await send(hub.url, 'ok', { from: 'X26ABC3', to: 'X26ABC1', workflow: 'OPEN_WORKFLOW' })).status).toBe(202);
   });
 });
+
+describe('with a 1000-byte size limit on TEST_WORKFLOW', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub({ workflows: [{ id: 'TEST_WORKFLOW', senders: ['*'], recipients: ['*'], maxMessageBytes: 1000 }] });
+  });
+  afterAll(async () => { await hub.stop(); });
+
+  const chunk = (id: string, n: number, total: number, body: Buffer) => sendChunk(hub.url, id, n, { 'mex-chunk-range': `${n}:${total}` }, body);
+  const status = async (id: string) => (await tracking(hub.url, id)).json().status;
+
+  test('a body over the limit is refused at send, 413 code 06, and nothing arrives; one at the limit is accepted', async () => {
+    const res = await refused(hub, 413, '06', () => send(hub.url, Buffer.alloc(1001, 'a')));
+    expect(res.json().detail[0].msg).toContain('over 1000 bytes');
+    expect((await send(hub.url, Buffer.alloc(1000, 'a'))).status).toBe(202);
+  });
+
+  test('a gzip body is held to the limit by its inflated size', async () => {
+    await refused(hub, 413, '06', () => send(hub.url, gzipSync(Buffer.alloc(1001)), { headers: { 'content-encoding': 'gzip' } }));
+    expect((await send(hub.url, gzipSync(Buffer.alloc(1000)), { headers: { 'content-encoding': 'gzip' } })).status).toBe(202);
+  });
+
+  test('a chunked message is held to the limit as a whole: the chunk that crosses it is refused, naming the message', async () => {
+    const id = await sendId(hub.url, Buffer.alloc(600), { headers: { 'mex-chunk-range': '1:2' } });
+    const res = await refused(hub, 413, '06', () => chunk(id, 2, 2, Buffer.alloc(401)));
+    expect(res.json().message_id).toBe(id);
+    expect(await status(id)).toBe('uploading');
+    expect((await chunk(id, 2, 2, Buffer.alloc(400))).status).toBe(202);
+    expect(await status(id)).toBe('accepted');
+  });
+
+  test('a chunk sent again replaces its size rather than adding to it', async () => {
+    const id = await sendId(hub.url, gzipSync(Buffer.alloc(300)), { headers: { 'mex-chunk-range': '1:3', 'content-encoding': 'gzip' } });
+    const gz = { 'content-encoding': 'gzip' };
+    for (let i = 0; i < 2; i++) expect((await sendChunk(hub.url, id, 2, { 'mex-chunk-range': '2:3', ...gz }, gzipSync(Buffer.alloc(300)))).status).toBe(202);
+    expect((await sendChunk(hub.url, id, 3, { 'mex-chunk-range': '3:3', ...gz }, gzipSync(Buffer.alloc(400)))).status).toBe(202);
+    expect(await status(id)).toBe('accepted');
+  });
+});
