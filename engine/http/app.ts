@@ -5,6 +5,7 @@ import { consoleApiPlugin, type ConsoleApiOptions } from '../console/console-api
 import { consoleUiPlugin } from '../console/ui/ui-plugin.js';
 import type { MeshContext } from '../mesh/handlers/context.js';
 import { metricsPlugin, type MetricsDeps } from '../metrics/metrics-plugin.js';
+import { meshClientErrorHandler } from '../mesh/http/client-error.js';
 import { meshPlugin, sendError } from '../mesh/http/mesh-plugin.js';
 import { healthPlugin, type HealthChecks } from './health-plugin.js';
 
@@ -24,9 +25,10 @@ export async function buildHttpApp(surfaces: HttpSurfaces): Promise<FastifyInsta
     logger: false,
     bodyLimit: mesh?.maxRequestBytes,
     requestIdHeader: false,
-    genReqId: () => `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
-    // A bad URL encoding or an over-long path is refused before routing: still answer as MESH does.
-    ...(mesh ? { frameworkErrors: (err, req, reply) => sendError(mesh, err, req, reply) } : {}),
+    genReqId: requestId,
+    // A bad URL encoding or an over-long path is refused before routing, and a malformed head
+    // before Fastify sees it at all: still answer as MESH does.
+    ...(mesh ? { frameworkErrors: (err, req, reply) => sendError(mesh, err, req, reply), clientErrorHandler: meshClientErrorHandler(requestId) } : {}),
     ...(tls ? { https: httpsOptions(tls) } : {}),
   } satisfies FastifyServerOptions);
   await app.register(healthPlugin, surfaces.health);
@@ -35,6 +37,10 @@ export async function buildHttpApp(surfaces: HttpSurfaces): Promise<FastifyInsta
   if (surfaces.console) await app.register(consoleUiPlugin);
   if (surfaces.metrics) await app.register(metricsPlugin, surfaces.metrics);
   return app;
+}
+
+function requestId(): string {
+  return `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
 function httpsOptions(tls: NonNullable<MeshSettings['tls']>) {
