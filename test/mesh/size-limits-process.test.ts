@@ -14,7 +14,7 @@ import { PASSWORDS, SAMPLE_CONFIG } from '../support/cpis.js';
 import { GIB, gzipBomb } from '../support/gzip-bomb.js';
 import { deleteKeys, memoryLogger, REDIS_URL } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
-import { meshRequest } from '../support/mesh-http.js';
+import { meshRequest, rawMeshRequest } from '../support/mesh-http.js';
 import { expectMeshError } from '../support/mesh-flow.js';
 import { until } from '../support/wait.js';
 
@@ -99,6 +99,14 @@ test('a gzip bomb already stored is refused by the worker at once (TOO_LARGE, pe
     expect(rise).toBeLessThan(RSS_RISE_LIMIT_KB);
     // The trust is told (a REPORT in its inbox), and nothing retries it.
     await until(async () => ((await inbox('RR8PAS')).length ? true : undefined));
+    // Downloaded by a client that does not take gzip, it is inflated as a stream and cut off at the limit.
+    let download: Promise<unknown> | undefined;
+    const downloadRise = await rssRiseKb(async () => {
+      download = rawMeshRequest(hub.url, 'GET', `/messageexchange/X26HUB/inbox/${id}`, { mailbox: 'X26HUB', password: PASSWORDS.X26HUB });
+      await download.catch(() => undefined);
+    });
+    await expect(download).rejects.toThrow();
+    expect(downloadRise).toBeLessThan(RSS_RISE_LIMIT_KB);
   } finally {
     await Promise.all(Object.values(queues).map((q) => q.close()));
     bull.disconnect();
