@@ -130,7 +130,7 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
   const queues = openQueues(bull, prefix);
   const attempts = new AttemptLog(redis, prefix);
   const arrivals = new Arrivals(queues, store, settings, log);
-  const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log, parts.metrics);
+  const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log, (w) => directory.maxMessageBytes(w), parts.metrics);
   stops.push(async () => { await Promise.all(Object.values(queues).map((q) => q.close())); await bull.quit(); });
   if (parts.role !== 'api') {
     const ctx: WorkerContext = {
@@ -144,6 +144,7 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
         [settings.workflows.attendance]: attendanceHandler(ctx),
         [settings.workflows.accessNotification]: notificationHandler(ctx),
       },
+      maxMessageBytes: (workflowId) => directory.maxMessageBytes(workflowId),
       notifyFailure: failureNotice(ctx),
       observe: parts.metrics,
     });

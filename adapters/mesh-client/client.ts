@@ -24,6 +24,8 @@ export interface MeshClientOptions extends Credentials {
   retry?: Partial<RetryPolicy>;
   /** Per attempt, body included. Default 5 minutes: a 20 MiB chunk on a slow link. */
   timeoutMs?: number;
+  /** Largest message downloaded, chunks joined and inflated; past it the download fails TOO_LARGE. Default 100 MiB. */
+  maxMessageBytes?: number;
   userAgent?: string;
 }
 
@@ -76,6 +78,8 @@ interface CallOptions {
   headers?: Record<string, string>;
   body?: Buffer;
   retry?: boolean;
+  /** Default: the client's maxMessageBytes. */
+  maxBodyBytes?: number;
 }
 
 export class MeshClient {
@@ -85,6 +89,7 @@ export class MeshClient {
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
+  private readonly maxMessageBytes: number;
 
   constructor(opts: MeshClientOptions) {
     if (!URL.canParse(opts.baseUrl)) throw invalid(`baseUrl is not a URL: ${opts.baseUrl}`);
@@ -95,6 +100,7 @@ export class MeshClient {
     this.chunkSize = chunkSize;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.timeoutMs = opts.timeoutMs ?? 300_000;
+    this.maxMessageBytes = opts.maxMessageBytes ?? 100 * MIB;
     this.userAgent = opts.userAgent ?? `${CLIENT_NAME}/${CLIENT_VERSION} node/${process.versions.node}`;
   }
 
@@ -169,10 +175,13 @@ export class MeshClient {
     const first = await this.call('GET', this.mailboxUrl('inbox', id));
     const range = parseChunkRange(first.headers.get('mex-chunk-range'));
     const parts = [first.body];
+    // Each chunk may be only what the message has left of its limit.
+    let left = this.maxMessageBytes - first.body.length;
     if (first.status === 206 || (range && range.total > 1)) {
       if (!range || range.index !== 1) throw badResponse(`download ${id}: chunked answer without mex-chunk-range 1:N`);
       for (let index = 2; index <= range.total; index++) {
-        const res = await this.call('GET', this.mailboxUrl('inbox', id, String(index)));
+        const res = await this.call('GET', this.mailboxUrl('inbox', id, String(index)), { maxBodyBytes: left });
+        left -= res.body.length;
         const got = parseChunkRange(res.headers.get('mex-chunk-range'));
         // Joining chunks out of order would corrupt the message silently; a missing header is tolerated.
         if (got && (got.index !== index || got.total !== range.total)) {
@@ -247,6 +256,7 @@ export class MeshClient {
       },
       body: opts.body,
       timeoutMs: this.timeoutMs,
+      maxBodyBytes: opts.maxBodyBytes ?? this.maxMessageBytes,
     });
   }
 

@@ -7,6 +7,7 @@
  * - `HTTP_<status>` for an error response without one (e.g. `HTTP_403`, whose body is empty);
  * - `NETWORK` (connection refused, reset, dropped) or `TIMEOUT` (no full answer within timeoutMs);
  * - `BAD_RESPONSE` when a success answer is not what MESH promises (unparseable JSON, chunk out of order);
+ * - `TOO_LARGE` when an answer, inflated, passes the client's `maxMessageBytes` (reading stops there);
  * - `INVALID_ARGUMENT` when the caller's input cannot be sent at all.
  */
 export class MeshClientError extends Error {

@@ -1,3 +1,4 @@
+import { readBounded, SizeFault } from '../../engine/mesh/bounded-inflate.js';
 import { MeshClientError, errorFromResponse } from './errors.js';
 
 /** A complete answer: the body is read in full so a connection dropped mid-body is a failed attempt. */
@@ -13,6 +14,8 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: Buffer;
   timeoutMs: number;
+  /** The most the answer's body may be once decoded; reading stops there. */
+  maxBodyBytes: number;
 }
 
 /**
@@ -20,7 +23,9 @@ export interface HttpRequest {
  *
  * The body comes back decoded exactly once: fetch undoes `content-encoding: gzip` itself
  * (the Fetch standard requires it), so nothing here may gunzip again. A payload that is
- * itself a .gz file therefore arrives as the .gz bytes the sender gave.
+ * itself a .gz file therefore arrives as the .gz bytes the sender gave. Fetch inflates as
+ * the body is read, so reading stops at `maxBodyBytes` and a gzip bomb is refused (TOO_LARGE)
+ * having cost no more than that.
  */
 export async function exchange(req: HttpRequest): Promise<MeshResponse> {
   try {
@@ -31,7 +36,7 @@ export async function exchange(req: HttpRequest): Promise<MeshResponse> {
       body: req.body as Uint8Array<ArrayBuffer> | undefined,
       signal: AbortSignal.timeout(req.timeoutMs),
     });
-    const body = Buffer.from(await res.arrayBuffer());
+    const body = res.body ? (await readBounded(res.body, req.maxBodyBytes, `the answer to ${req.method} ${req.url.pathname}`)).bytes : Buffer.alloc(0);
     if (res.status < 200 || res.status > 299) {
       throw errorFromResponse(res.status, body, res.headers.get('retry-after') ?? undefined);
     }
@@ -49,6 +54,7 @@ export async function exchange(req: HttpRequest): Promise<MeshResponse> {
  */
 function asMeshError(err: unknown): unknown {
   if (err instanceof MeshClientError) return err;
+  if (err instanceof SizeFault) return new MeshClientError({ code: err.code, description: err.message }, { cause: err });
   const e = err as { name?: string; cause?: { code?: string } } | undefined;
   if (e?.name === 'TimeoutError') {
     return new MeshClientError({ code: 'TIMEOUT', description: 'no complete answer in time' }, { cause: err });

@@ -33,6 +33,8 @@ const workflow = z.object({
   reply: workflowId.optional(),
   /** Same sender and mex-localid within this window returns the first message id. */
   idempotencyWindow: duration.prefault(86400),
+  /** Largest message, all chunks together and inflated; bigger is refused at send (413). Defaults: see withSizeLimits. */
+  maxMessageBytes: z.number().int().positive().optional(),
 }).strict();
 
 const tls = z.object({
@@ -100,8 +102,19 @@ const configShape = z.object({
   console: consoleSettings.optional(),
 }).strict();
 
-export const configSchema = configShape.superRefine(crossReferences);
+export const configSchema = configShape.superRefine(crossReferences).transform(withSizeLimits);
 type RawConfig = z.output<typeof configShape>;
+
+const MIB = 1024 * 1024;
+/** A workflow the hub does not read itself: large files are MESH's business, but inflation still needs a bound. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * MIB;
+
+/** Every workflow gets a size limit: its own, else the CP-IS default for what it carries, else the general one. */
+function withSizeLimits(cfg: RawConfig) {
+  const defaults: Record<string, number> = cfg.cpis ? { [cfg.cpis.workflows.attendance]: MIB, [cfg.cpis.workflows.planUpdate]: 64 * MIB } : {};
+  const workflows = cfg.workflows.map((w) => ({ ...w, maxMessageBytes: w.maxMessageBytes ?? defaults[w.id] ?? DEFAULT_MAX_MESSAGE_BYTES }));
+  return { ...cfg, workflows };
+}
 
 function crossReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
   const orgs = new Set(cfg.organisations.map((o) => o.ods));

@@ -89,11 +89,14 @@ export class MessageViews {
     return message;
   }
 
-  /** Empty once the content has passed retention (or for a REPORT, which has none). */
+  /**
+   * Empty once the content has passed retention (or for a REPORT, which has none), and for
+   * content over its workflow's size limit, which is never inflated (its attempts say why).
+   */
   private async text(messageId: string): Promise<string> {
     const message = await this.find(messageId);
-    const body = await readBody(this.deps.store, message.to, message);
-    return body?.toString('utf8') ?? '';
+    const body = await readBody(this.deps.store, message.to, message, this.deps.directory.maxMessageBytes(message.workflowId));
+    return body instanceof Buffer ? body.toString('utf8') : '';
   }
 
   private async failure(messageId: string): Promise<FailedMessage | undefined> {

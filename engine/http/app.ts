@@ -6,6 +6,7 @@ import { consoleRefusal, isConsolePath, sendConsoleError } from '../console/erro
 import { consoleUiPlugin } from '../console/ui/ui-plugin.js';
 import type { MeshContext } from '../mesh/handlers/context.js';
 import { metricsPlugin, type MetricsDeps } from '../metrics/metrics-plugin.js';
+import { meshClientErrorHandler } from '../mesh/http/client-error.js';
 import { meshPlugin, sendError } from '../mesh/http/mesh-plugin.js';
 import { healthPlugin, type HealthChecks } from './health-plugin.js';
 
@@ -25,9 +26,11 @@ export async function buildHttpApp(surfaces: HttpSurfaces): Promise<FastifyInsta
     logger: false,
     bodyLimit: mesh?.maxRequestBytes,
     requestIdHeader: false,
-    genReqId: () => `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
-    // A bad URL encoding or an over-long path is refused before routing: still answer as the console or MESH does.
+    genReqId: requestId,
+    // A bad URL encoding or an over-long path is refused before routing, and a malformed head
+    // before Fastify sees it at all: still answer as the console or MESH does.
     frameworkErrors: (err, req, reply) => refusedBeforeRouting(surfaces, err, req, reply as FastifyReply),
+    ...(mesh ? { clientErrorHandler: meshClientErrorHandler(requestId) } : {}),
     ...(tls ? { https: httpsOptions(tls) } : {}),
   } satisfies FastifyServerOptions);
   await app.register(healthPlugin, surfaces.health);
@@ -42,6 +45,10 @@ function refusedBeforeRouting(surfaces: HttpSurfaces, err: FastifyError, req: Fa
   if (surfaces.console && isConsolePath(req.url)) sendConsoleError(reply, consoleRefusal(err));
   else if (surfaces.mesh) sendError(surfaces.mesh, err, req, reply);
   else reply.send(err);
+}
+
+function requestId(): string {
+  return `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
 function httpsOptions(tls: NonNullable<MeshSettings['tls']>) {

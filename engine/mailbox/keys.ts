@@ -20,6 +20,8 @@ export class Keys {
   handshake(mailbox: string): string { return `${this.slot(mailbox)}:handshake`; }
   meta(mailbox: string, id: string): string { return `${this.slot(mailbox)}:msg:${id}`; }
   body(mailbox: string, id: string): string { return `${this.slot(mailbox)}:body:${id}`; }
+  /** Inflated size of each chunk while a chunked message uploads; gone once it is whole (or with its retention). */
+  chunkSizes(mailbox: string, id: string): string { return `${this.slot(mailbox)}:sizes:${id}`; }
   sendOnce(mailbox: string, workflow: string, from: string, localId: string): string {
     return `${this.slot(mailbox)}:once:${workflow}:${from}:${localId}`;
   }

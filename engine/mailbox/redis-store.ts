@@ -3,7 +3,7 @@ import { MeshError, type MeshErrorKind } from '../mesh/errors.js';
 import { Keys } from './keys.js';
 import { fromHash, toFields, type NewMessage, type StoredMessage } from './message.js';
 import { defineMailboxScripts } from './scripts.js';
-import type { Acknowledged, ChunkResult, HandshakeInfo, InboxPage, Lifetimes, MailboxStore, SendOptions, SendResult } from './store.js';
+import type { Acknowledged, ChunkResult, ChunkSize, HandshakeInfo, InboxPage, Lifetimes, MailboxStore, SendOptions, SendResult } from './store.js';
 
 /** How many ids a listing reads per step while a workflow filter thins them out. */
 const LIST_BATCH = 1000;
@@ -40,25 +40,27 @@ export class RedisMailboxStore implements MailboxStore {
       this.redis.mailboxSend(
         keys.meta(to, message.id), keys.body(to, message.id), keys.inbox(to), keys.expiry(to), keys.purge(to),
         message.localId ? keys.sendOnce(to, message.workflowId, message.from, message.localId) : keys.noSendOnce(to),
+        keys.chunkSizes(to, message.id),
         message.id, message.totalChunks, now + this.lifetimes.undeliveredAfterMs, now + retention, window,
-        firstChunk, ...toFields(stored),
+        options.firstChunkSize ?? firstChunk.length, firstChunk, ...toFields(stored),
       ),
       ...lookups,
     ]);
     return { id, duplicate: duplicate === 1 };
   }
 
-  async sendChunk(from: string, id: string, chunk: number, total: number, encoding: string, body: Buffer): Promise<ChunkResult> {
+  async sendChunk(from: string, id: string, chunk: number, total: number, encoding: string, body: Buffer, size: ChunkSize): Promise<ChunkResult> {
     const to = await this.redis.get(this.keys.recipientOf(id));
     if (!to) throw new MeshError('NOT_FOUND', undefined, id);
     const now = Date.now();
     const { keys } = this;
     const outcome = await this.redis.mailboxChunk(
-      keys.meta(to, id), keys.body(to, id), keys.inbox(to), keys.expiry(to),
-      id, from, chunk, total, encoding, now, now + this.lifetimes.undeliveredAfterMs, body,
+      keys.meta(to, id), keys.body(to, id), keys.inbox(to), keys.expiry(to), keys.chunkSizes(to, id),
+      id, from, chunk, total, encoding, now, now + this.lifetimes.undeliveredAfterMs, body, size.size, size.maxBytes,
     );
     if (outcome === 'PARTIAL' || outcome === 'COMPLETE') return outcome;
-    throw new MeshError(outcome as MeshErrorKind, undefined, id);
+    const detail = outcome === 'TOO_LARGE' ? `with chunk ${chunk} the message is over ${size.maxBytes} bytes` : undefined;
+    throw new MeshError(outcome as MeshErrorKind, detail, id);
   }
 
   async list(mailbox: string, options: { after?: string; limit: number; filter?: (wf: string) => boolean }): Promise<InboxPage> {

@@ -3,8 +3,8 @@ import type { Redis, Result } from 'ioredis';
 
 /** The mailbox's atomic steps, one Lua file each, registered on a connection as commands. */
 const SCRIPTS = {
-  mailboxSend: 6,
-  mailboxChunk: 4,
+  mailboxSend: 7,
+  mailboxChunk: 5,
   mailboxAcknowledge: 3,
   mailboxExpire: 4,
   mailboxPurge: 5,

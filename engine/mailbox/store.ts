@@ -4,6 +4,14 @@ import type { NewMessage, StoredMessage } from './message.js';
 export interface SendOptions {
   /** Same sender and local id within this window returns the first message's id. 0 turns it off. */
   sendOnceWindowMs: number;
+  /** The first chunk's inflated size, when it differs from its stored length (gzip); chunks add up to the limit. */
+  firstChunkSize?: number;
+}
+
+/** A chunk's inflated size, and the most the whole message may add up to. */
+export interface ChunkSize {
+  size: number;
+  maxBytes: number;
 }
 
 export interface SendResult {
@@ -38,7 +46,8 @@ export interface HandshakeInfo {
  */
 export interface MailboxStore {
   send(message: NewMessage, firstChunk: Buffer, options: SendOptions): Promise<SendResult>;
-  sendChunk(from: string, id: string, chunk: number, total: number, encoding: string, body: Buffer): Promise<ChunkResult>;
+  /** Refused TOO_LARGE when this chunk would take the message past its limit. */
+  sendChunk(from: string, id: string, chunk: number, total: number, encoding: string, body: Buffer, size: ChunkSize): Promise<ChunkResult>;
   list(mailbox: string, options: { after?: string; limit: number; filter?: WorkflowFilter }): Promise<InboxPage>;
   count(mailbox: string): Promise<number>;
   /** A message as its recipient sees it. */

@@ -1,5 +1,5 @@
 import type { HubConfig } from '../config/load.js';
-import type { Organisation, WorkflowConfig } from '../config/schema.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, type Organisation, type WorkflowConfig } from '../config/schema.js';
 import { MeshError } from './errors.js';
 
 export interface MailboxEntry {
@@ -41,6 +41,11 @@ export class Directory {
 
   workflow(id: string): WorkflowConfig | undefined {
     return this.workflows.get(id);
+  }
+
+  /** The largest message of a workflow, inflated and whole; a workflow since removed from configuration gets the general limit. */
+  maxMessageBytes(workflowId: string): number {
+    return this.workflows.get(workflowId)?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   }
 
   workflowIds(): string[] {

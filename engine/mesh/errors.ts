@@ -9,6 +9,8 @@ export const MESH_ERRORS = {
   MAILBOX_MISMATCH: { status: 403, event: 'AUTH', code: '403', description: 'Mailbox id does not match token' },
   BAD_ACCEPT: { status: 400, event: 'REQUEST', code: '400', description: 'Accept header api format incorrect' },
   BAD_REQUEST: { status: 400, event: 'REQUEST', code: '400', description: 'Bad request' },
+  REQUEST_TIMEOUT: { status: 408, event: 'REQUEST', code: '408', description: 'The request did not arrive in time' },
+  HEADERS_TOO_LARGE: { status: 431, event: 'REQUEST', code: '431', description: 'Request headers too large' },
   NO_SUCH_OPERATION: { status: 404, event: 'REQUEST', code: '404', description: 'No such MESH operation' },
   DATA_MISSING: { status: 417, event: 'SEND', code: '02', description: 'Data file is missing or inaccessible' },
   MALFORMED_HEADERS: { status: 400, event: 'SEND', code: '06', description: 'Malformed headers' },

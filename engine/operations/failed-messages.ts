@@ -50,6 +50,8 @@ export class FailedMessages {
     private readonly attempts: AttemptLog,
     private readonly hubMailbox: string,
     private readonly log: Logger,
+    /** A workflow's size limit: content over it is never inflated. */
+    private readonly maxMessageBytes: (workflowId: string) => number,
     /** Told of each replay (metrics). */
     private readonly observe?: { replayed(workflowId: string | undefined): void },
   ) {}
@@ -86,11 +88,11 @@ export class FailedMessages {
     return Promise.all(jobs.flat().map(({ kind, job }) => this.describe(kind, job)));
   }
 
-  /** The stored text of a message in the hub's inbox, failed or not; undefined once its content is gone. */
+  /** The stored text of a message in the hub's inbox, failed or not; undefined once its content is gone, or over its size limit. */
   async text(messageId: string): Promise<string | undefined> {
     const message = await this.store.get(this.hubMailbox, messageId);
-    const body = message && (await readBody(this.store, this.hubMailbox, message));
-    return body?.toString('utf8');
+    const body = message && (await readBody(this.store, this.hubMailbox, message, this.maxMessageBytes(message.workflowId)));
+    return body instanceof Buffer ? body.toString('utf8') : undefined;
   }
 
   async show(messageId: string): Promise<FailedMessage> {

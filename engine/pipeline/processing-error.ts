@@ -10,6 +10,7 @@ export const PROCESSING_ERRORS = {
   NOT_READABLE: { permanent: true, senderFault: true, description: 'the file is not readable XML of the expected kind' },
   SCHEMA_INVALID: { permanent: true, senderFault: true, description: 'the file does not match its schema' },
   INVALID_CONTENT: { permanent: true, senderFault: true, description: 'the file breaks a CP-IS rule' },
+  TOO_LARGE: { permanent: true, senderFault: true, description: "the file is over its workflow's size limit" },
   WRONG_SENDER: { permanent: true, senderFault: true, description: 'the sending mailbox does not belong to the organisation the file names' },
   UNKNOWN_WORKFLOW: { permanent: true, senderFault: false, description: 'the hub has no worker for this workflow' },
   HUB_CONFIGURATION: { permanent: true, senderFault: false, description: 'the hub configuration cannot deliver the replies' },

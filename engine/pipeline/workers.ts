@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bu
 import type { CpisSettings } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { readBody } from '../mailbox/read-body.js';
+import { SizeFault } from '../mesh/bounded-inflate.js';
 import type { StoredMessage } from '../mailbox/message.js';
 import type { MailboxStore } from '../mailbox/store.js';
 import { backoffStrategy } from './arrivals.js';
@@ -23,6 +24,8 @@ export interface WorkerDeps {
   settings: CpisSettings;
   log: Logger;
   handlers: Record<string, MessageHandler>;
+  /** A workflow's size limit: the send checks it, and a worker refuses anything stored over it all the same. */
+  maxMessageBytes: (workflowId: string) => number;
   notifyFailure: FailureNotice;
   /** Told of each message processed, and of each held as failed after its last attempt (metrics). */
   observe?: { processed(message: StoredMessage): void; held(message: StoredMessage, reason: string): void };
@@ -73,8 +76,9 @@ export class CpisWorkers {
     // A REPORT in the hub's mailbox (an LA that never collected a reply) is for staff, whatever its workflow.
     const handler = message.type === 'DATA' ? this.deps.handlers[message.workflowId] : undefined;
     if (!handler) throw new ProcessingError('UNKNOWN_WORKFLOW', message.workflowId);
-    const body = await readBody(this.deps.store, this.deps.settings.hubMailbox, message);
+    const body = await readBody(this.deps.store, this.deps.settings.hubMailbox, message, this.deps.maxMessageBytes(message.workflowId));
     if (!body) throw new ProcessingError('CONTENT_MISSING', message.id);
+    if (body instanceof SizeFault) throw new ProcessingError(body.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'NOT_READABLE', body.message);
     await handler(message, body);
   }
 

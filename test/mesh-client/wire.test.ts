@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
 import { hashMatches, parseAuthorization } from '../../engine/mesh/auth-token.js';
 import { MeshClientError } from '../../adapters/mesh-client/index.js';
+import { GIB, gzipBomb } from '../support/gzip-bomb.js';
 import { json, STUB_CREDENTIALS as CREDENTIALS, stubClients, type StubHandler } from './stub-server.js';
 
 /** What the client puts on the wire and how it reads answers, against a stub that shows the raw bytes. */
@@ -127,6 +128,26 @@ describe('download', () => {
       octets(res, 206, Buffer.from('x'), { 'mex-chunk-range': req.path.endsWith('/2') ? '3:3' : '1:3' }),
     );
     await expect(client.download('M1')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+
+  it('refuses (TOO_LARGE) an answer that inflates past 1 GiB, reading no further than its limit', async () => {
+    const bomb = gzipBomb(1.1 * GIB);
+    const client = await clientFor((_req, res) => octets(res, 200, bomb, { 'content-encoding': 'gzip' }), { maxMessageBytes: 1024 * 1024 });
+    let peak = process.memoryUsage().rss;
+    const before = peak;
+    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+    const err = await client.download('M1').catch((e: unknown) => e);
+    clearInterval(sampler);
+    expect(err).toMatchObject({ code: 'TOO_LARGE', description: `the answer to GET /messageexchange/${MB}/inbox/M1 is over 1048576 bytes` });
+    expect(Math.max(peak, process.memoryUsage().rss) - before).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('holds a chunked message to the limit as a whole', async () => {
+    const client = await clientFor((req, res) => {
+      const n = Number(/\/(\d+)$/.exec(req.path)?.[1] ?? 1);
+      octets(res, n < 2 ? 206 : 200, gzipSync(Buffer.alloc(600)), { 'content-encoding': 'gzip', 'mex-chunk-range': `${n}:2` });
+    }, { maxMessageBytes: 1000 });
+    await expect(client.download('M1')).rejects.toMatchObject({ code: 'TOO_LARGE' });
   });
 
   it('reads the mex headers of a REPORT', async () => {

@@ -1,6 +1,8 @@
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { makeAuthorization } from '../../engine/mesh/auth-token.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
-import { meshRequest, type MeshResponse } from '../support/mesh-http.js';
+import { meshRequest, V2, type MeshResponse } from '../support/mesh-http.js';
 import {
   acknowledge, download as downloadFrom, expectMeshError, inboxCount, inboxIds, send, sendChunk, sendId, tracking, type SendOptions,
 } from '../support/mesh-flow.js';
@@ -54,6 +56,43 @@ describe('with the sandbox configuration', () => {
       ['two recipients in mex-to', { to: 'X26ABC2, X26ABC3' }],
     ])('%s is 400, code 06', async (_what, options) => {
       await refused(hub, 400, '06', () => sendAs('x', options));
+    });
+
+    describe('a control character that Node refuses before routing', () => {
+      /** The request head as bytes on a raw socket (fetch would refuse to send it), and the whole answer. */
+      const rawExchange = (headerLines: string[]) => new Promise<{ head: string; body: string }>((resolve, reject) => {
+        const { port } = new URL(hub.url);
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(['POST /messageexchange/X26ABC1/outbox HTTP/1.1', 'Host: hub', ...headerLines, 'Content-Length: 1', '', 'x'].join('\r\n'), 'latin1');
+        });
+        let answer = '';
+        socket.on('data', (d: Buffer) => { answer += d.toString('latin1'); });
+        socket.on('close', () => {
+          const [head, body = ''] = answer.split('\r\n\r\n');
+          resolve({ head, body });
+        });
+        socket.on('error', reject);
+      });
+      const auth = () => `Authorization: ${makeAuthorization({ mailboxId: 'X26ABC1', password: 'password', sharedKey: 'TestKey' })}`;
+
+      test('in a header value is 400 in the MESH shape, naming the header, never echoing its value', async () => {
+        const before = await snapshot(hub);
+        const { head, body } = await rawExchange([`Accept: ${V2}`, auth(), 'mex-to: X26ABC2', 'mex-workflowid: TEST_WORKFLOW', 'mex-subject: secret\x01value']);
+        expect(head).toMatch(/^HTTP\/1\.1 400 /);
+        expect(head).toContain(`Content-Type: ${V2}`);
+        const json = JSON.parse(body);
+        expect(json).toEqual({ message_id: null, internal_id: expect.any(String), detail: [{ event: 'SEND', code: '06', msg: expect.stringContaining('mex-subject') }] });
+        expect(body).not.toContain('secret');
+        expect(await snapshot(hub)).toEqual(before);
+      });
+
+      test('in a header name is 400 in the MESH shape, in v1 without a v2 Accept', async () => {
+        const { head, body } = await rawExchange([auth(), 'mex-to: X26ABC2', 'mex-sub\x01ject: x']);
+        expect(head).toMatch(/^HTTP\/1\.1 400 /);
+        expect(JSON.parse(body)).toEqual({
+          errorEvent: 'SEND', errorCode: '06', errorDescription: 'Malformed headers: a header name has a control character',
+        });
+      });
     });
 
     test('a control character in mex-subject is 400, code 06', async () => {
@@ -321,5 +360,44 @@ describe('with workflow permissions', () => {
   test('the allowed pair and an open workflow still work', async () => {
     expect((await send(hub.url, 'ok', { from: 'X26ABC1', to: 'X26ABC2' })).status).toBe(202);
     expect((await send(hub.url, 'ok', { from: 'X26ABC3', to: 'X26ABC1', workflow: 'OPEN_WORKFLOW' })).status).toBe(202);
+  });
+});
+
+describe('with a 1000-byte size limit on TEST_WORKFLOW', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub({ workflows: [{ id: 'TEST_WORKFLOW', senders: ['*'], recipients: ['*'], maxMessageBytes: 1000 }] });
+  });
+  afterAll(async () => { await hub.stop(); });
+
+  const chunk = (id: string, n: number, total: number, body: Buffer) => sendChunk(hub.url, id, n, { 'mex-chunk-range': `${n}:${total}` }, body);
+  const status = async (id: string) => (await tracking(hub.url, id)).json().status;
+
+  test('a body over the limit is refused at send, 413 code 06, and nothing arrives; one at the limit is accepted', async () => {
+    const res = await refused(hub, 413, '06', () => send(hub.url, Buffer.alloc(1001, 'a')));
+    expect(res.json().detail[0].msg).toContain('over 1000 bytes');
+    expect((await send(hub.url, Buffer.alloc(1000, 'a'))).status).toBe(202);
+  });
+
+  test('a gzip body is held to the limit by its inflated size', async () => {
+    await refused(hub, 413, '06', () => send(hub.url, gzipSync(Buffer.alloc(1001)), { headers: { 'content-encoding': 'gzip' } }));
+    expect((await send(hub.url, gzipSync(Buffer.alloc(1000)), { headers: { 'content-encoding': 'gzip' } })).status).toBe(202);
+  });
+
+  test('a chunked message is held to the limit as a whole: the chunk that crosses it is refused, naming the message', async () => {
+    const id = await sendId(hub.url, Buffer.alloc(600), { headers: { 'mex-chunk-range': '1:2' } });
+    const res = await refused(hub, 413, '06', () => chunk(id, 2, 2, Buffer.alloc(401)));
+    expect(res.json().message_id).toBe(id);
+    expect(await status(id)).toBe('uploading');
+    expect((await chunk(id, 2, 2, Buffer.alloc(400))).status).toBe(202);
+    expect(await status(id)).toBe('accepted');
+  });
+
+  test('a chunk sent again replaces its size rather than adding to it', async () => {
+    const id = await sendId(hub.url, gzipSync(Buffer.alloc(300)), { headers: { 'mex-chunk-range': '1:3', 'content-encoding': 'gzip' } });
+    const gz = { 'content-encoding': 'gzip' };
+    for (let i = 0; i < 2; i++) expect((await sendChunk(hub.url, id, 2, { 'mex-chunk-range': '2:3', ...gz }, gzipSync(Buffer.alloc(300)))).status).toBe(202);
+    expect((await sendChunk(hub.url, id, 3, { 'mex-chunk-range': '3:3', ...gz }, gzipSync(Buffer.alloc(400)))).status).toBe(202);
+    expect(await status(id)).toBe('accepted');
   });
 });

@@ -138,3 +138,21 @@ describe('loadConfig', () => {
     expect((err as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: mesh\\.authWindow: "soon" is not a duration`));
   });
 });
+
+test('size limits default by what a workflow carries: attendance 1 MiB, plan update 64 MiB, others 1 GiB; a set one wins', () => {
+  const raw = parseYaml(readFileSync('config/sample.yaml', 'utf8'));
+  for (const w of raw.workflows) delete w.maxMessageBytes;
+  const limits = (cfg: ReturnType<typeof resolveConfig>) => Object.fromEntries(cfg.workflows.map((w) => [w.id, w.maxMessageBytes]));
+  expect(limits(resolveConfig(raw, 'hub.yaml', {}))).toMatchObject({
+    CPIS_ATTENDANCE: 1024 ** 2, CPIS_PLAN_UPDATE: 64 * 1024 ** 2, CPIS_ATTENDANCE_RESPONSE: 1024 ** 3,
+  });
+  raw.workflows.find((w: { id: string }) => w.id === 'CPIS_ATTENDANCE').maxMessageBytes = 2048;
+  expect(limits(resolveConfig(raw, 'hub.yaml', {})).CPIS_ATTENDANCE).toBe(2048);
+  expect(limits(loadConfig('config/sample.yaml', {}))).toMatchObject({ CPIS_ATTENDANCE: 1024 ** 2, CPIS_PLAN_UPDATE: 64 * 1024 ** 2 });
+});
+
+test('a size limit that is not a positive whole number of bytes is refused where it is', () => {
+  const raw = sandbox();
+  raw.workflows[0].maxMessageBytes = '1MB';
+  expect(problem(raw)).toMatch(/^hub\.yaml: workflows\[0\]\.maxMessageBytes: /);
+});

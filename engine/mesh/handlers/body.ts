@@ -1,4 +1,4 @@
-import { createGunzip } from 'node:zlib';
+import { inflatedSize, SizeFault } from '../bounded-inflate.js';
 import { MeshError } from '../errors.js';
 import { header, type RequestHeaders } from '../headers.js';
 
@@ -10,23 +10,25 @@ export function contentEncoding(headers: RequestHeaders): string {
   throw new MeshError('ENCODING_UNSUPPORTED', `content-encoding "${value}"`);
 }
 
-/**
- * The request body as it will be stored: present, and when it says gzip, a whole
- * gzip stream (checked by inflating it and throwing the output away, so a large
- * chunk costs no memory beyond itself).
- */
-export async function checkedBody(body: unknown, encoding: string): Promise<Buffer> {
-  if (!Buffer.isBuffer(body) || body.length === 0) throw new MeshError('DATA_MISSING', 'the request has no body');
-  if (encoding === 'gzip') await assertGzip(body);
-  return body;
+/** A request body as it will be stored, and its size once inflated (what size limits count). */
+export interface CheckedBody {
+  body: Buffer;
+  size: number;
 }
 
-function assertGzip(body: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const gunzip = createGunzip();
-    gunzip.on('data', () => undefined);
-    gunzip.on('end', resolve);
-    gunzip.on('error', (err) => reject(new MeshError('NOT_GZIP', err.message)));
-    gunzip.end(body);
-  });
+/**
+ * The request body: present, at most `maxBytes` once inflated, and when it says gzip, a
+ * whole gzip stream (checked by inflating it and throwing the output away, stopping at
+ * the limit, so a gzip bomb costs no memory beyond the upload itself).
+ */
+export async function checkedBody(body: unknown, encoding: string, maxBytes: number, where: string): Promise<CheckedBody> {
+  if (!Buffer.isBuffer(body) || body.length === 0) throw new MeshError('DATA_MISSING', 'the request has no body');
+  try {
+    const size = encoding === 'gzip' ? await inflatedSize(body, maxBytes, where) : body.length;
+    if (size > maxBytes) throw new SizeFault('TOO_LARGE', where, maxBytes);
+    return { body, size };
+  } catch (err) {
+    if (err instanceof SizeFault) throw new MeshError(err.code, err.message);
+    throw err;
+  }
 }

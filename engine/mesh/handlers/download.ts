@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
-import { createGunzip, gzip } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
+import { inflating } from '../bounded-inflate.js';
 import type { MailboxEntry } from '../directory.js';
 import { MeshError } from '../errors.js';
 import { chunkNumber } from '../chunk-range.js';
@@ -36,7 +37,8 @@ export async function download(
   const status = n < message.totalChunks ? 206 : 200;
   if (headOnly || message.type === 'REPORT') return { status: headOnly ? 200 : status, headers, body: Buffer.alloc(0) };
   if (!stored) throw new MeshError('GONE', 'content deleted', id);
-  const body = await negotiate(stored, message.contentEncoding === 'gzip', acceptsGzip(acceptEncoding), headers);
+  const inflate = () => Readable.from(inflating(stored, ctx.directory.maxMessageBytes(message.workflowId), `message ${id} chunk ${n}`));
+  const body = await negotiate(stored, message.contentEncoding === 'gzip' ? inflate : undefined, acceptsGzip(acceptEncoding), headers);
   if (n === message.totalChunks) ctx.log.info('message downloaded', { messageId: id, mailbox: mailbox.id, workflowId: message.workflowId });
   return { status, headers, body };
 }
@@ -50,10 +52,11 @@ export function acceptsGzip(acceptEncoding: string): boolean {
   });
 }
 
-async function negotiate(stored: Buffer, storedGzip: boolean, clientGzip: boolean, headers: Record<string, string>): Promise<Buffer | Readable> {
-  if (storedGzip && clientGzip) return encoded(stored, headers);
-  // Streamed, so a small upload that inflates hugely never sits whole in memory.
-  if (storedGzip) return Readable.from([stored]).pipe(createGunzip());
+/** `inflate` is given when the content is stored gzipped. */
+async function negotiate(stored: Buffer, inflate: (() => Readable) | undefined, clientGzip: boolean, headers: Record<string, string>): Promise<Buffer | Readable> {
+  if (inflate && clientGzip) return encoded(stored, headers);
+  // Streamed, and cut off past the workflow's limit, so a small upload that inflates hugely never sits whole in memory.
+  if (inflate) return inflate();
   if (clientGzip && stored.length >= COMPRESS_FROM_BYTES) return encoded(await gzipAsync(stored), headers);
   return stored;
 }

@@ -23,7 +23,7 @@ export async function sendMessage(ctx: MeshContext, sender: MailboxEntry, req: U
   if (chunk !== 1) throw new MeshError('BAD_CHUNK_RANGE', 'the first upload must be chunk 1');
   const encoding = contentEncoding(h);
   const { workflow } = ctx.directory.checkSend(sender.id, to.toUpperCase(), workflowId);
-  const body = await checkedBody(req.body, encoding);
+  const { body, size } = await checkedBody(req.body, encoding, workflow.maxMessageBytes, `a ${workflowId} message`);
   const result = await ctx.store.send(
     {
       id: newMessageId(),
@@ -43,7 +43,7 @@ export async function sendMessage(ctx: MeshContext, sender: MailboxEntry, req: U
       compressed: flagHeader(h, 'mex-content-compressed') || encoding === 'gzip',
     },
     body,
-    { sendOnceWindowMs: workflow.idempotencyWindow },
+    { sendOnceWindowMs: workflow.idempotencyWindow, firstChunkSize: size },
   );
   ctx.log.info(result.duplicate ? 'send answered by an earlier message' : 'message accepted', {
     messageId: result.id, mailbox: sender.id, to: to.toUpperCase(), workflowId, chunks: total,
@@ -72,8 +72,12 @@ async function storeChunk(
   if (!rangeHeader) throw new MeshError('BAD_CHUNK_RANGE', 'mex-chunk-range is required for a chunk');
   const { total } = parseChunkRange(rangeHeader, n);
   const encoding = contentEncoding(req.headers);
-  const body = await checkedBody(req.body, encoding);
-  const result = await ctx.store.sendChunk(sender.id, id, n, total, encoding, body);
+  const started = await ctx.store.track(sender.id, id);
+  if (!started) throw new MeshError('NOT_FOUND');
+  // Each chunk is checked alone first (so inflation stops at the limit), then the store adds up the whole message.
+  const maxBytes = ctx.directory.maxMessageBytes(started.workflowId);
+  const { body, size } = await checkedBody(req.body, encoding, maxBytes, `chunk ${n} of a ${started.workflowId} message`);
+  const result = await ctx.store.sendChunk(sender.id, id, n, total, encoding, body, { size, maxBytes });
   ctx.log.info(result === 'COMPLETE' ? 'chunked message complete' : 'chunk accepted', { messageId: id, mailbox: sender.id, chunk: n, chunks: total });
   if (result === 'COMPLETE' && ctx.onAccepted) {
     const message = await ctx.store.track(sender.id, id);
