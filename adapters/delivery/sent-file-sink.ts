@@ -29,23 +29,29 @@ export interface SentFileSinkOptions {
  * went well.
  */
 export function sentFileSink(options: SentFileSinkOptions): Sink {
-  const { otherwise, answerSuffix } = options;
+  const { folders, otherwise, answerSuffix, log } = options;
+  // The look-up reads sent/, so it is done only for what may concern a file there.
+  const reportOn = async (report: Delivery) => {
+    const sentFile = await linkedSentFile(folders, report);
+    await otherwise.deliver(report);
+    if (sentFile) await reject(sentFile, report, log);
+  };
+  const keepBeside = async (answer: Delivery, suffix: string) => {
+    const sentFile = await linkedSentFile(folders, answer);
+    if (!sentFile) return otherwise.deliver(answer);
+    const name = basename(sidecarPath(sentFile, suffix));
+    try {
+      await writeDurably(dirname(sentFile), name, answer.body);
+    } catch (err) {
+      throw sinkFailure('SINK_FAILED', `cannot write ${name} beside the file it answers (${systemCode(err)})`);
+    }
+  };
   return {
     kind: 'sent-files',
     async deliver(message: Delivery) {
-      const sentFile = await linkedSentFile(options.folders, message);
-      if (!sentFile) return otherwise.deliver(message);
-      if (message.headers.messageType === 'REPORT') {
-        await otherwise.deliver(message);
-        return reject(sentFile, message, options.log);
-      }
-      if (!answerSuffix) return otherwise.deliver(message);
-      const answer = basename(sidecarPath(sentFile, answerSuffix));
-      try {
-        await writeDurably(dirname(sentFile), answer, message.body);
-      } catch (err) {
-        throw sinkFailure('SINK_FAILED', `cannot write ${answer} beside the file it answers (${systemCode(err)})`);
-      }
+      if (message.headers.messageType === 'REPORT') return reportOn(message);
+      if (answerSuffix) return keepBeside(message, answerSuffix);
+      return otherwise.deliver(message);
     },
     close: () => otherwise.close(),
   };
