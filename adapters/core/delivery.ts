@@ -11,7 +11,8 @@ export type Delivery = DownloadedMessage;
  * (file renamed into place, broker confirm, webhook 2xx); it rejects with an AdapterFailure
  * otherwise. The poller acknowledges in MESH only after it resolved, so a repeat after a
  * crash is possible and a loss is not: each delivery carries the MESH message id for the
- * far side to drop repeats.
+ * far side to drop repeats. A MESH REPORT, which has no body, is handed over as its readable
+ * document (delivery/report-document.ts).
  */
 export interface Sink {
   /** For logs: `folder`, `amqp`, `webhook`. */

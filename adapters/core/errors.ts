@@ -17,6 +17,8 @@ export type AdapterErrorCode =
   // the hub
   | 'HUB_REJECTED'
   | 'HUB_UNAVAILABLE'
+  // the hub took a message, then sent a MESH REPORT on it (not accepted, not collected)
+  | 'HUB_REPORT'
   // where a received message is delivered
   | 'SINK_FAILED'
   | 'SINK_UNROUTABLE'
@@ -51,6 +53,7 @@ const PERMANENT = new Set<AdapterErrorCode>([
   'HL7_UNREADABLE',
   'HL7_MISSING_FIELD',
   'HUB_REJECTED',
+  'HUB_REPORT',
 ]);
 
 /** Thrown by sinks so that `await sink.deliver()` reads naturally; carries the value. */

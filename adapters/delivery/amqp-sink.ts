@@ -4,6 +4,7 @@ import amqp, { type ChannelModel, type ConfirmChannel, type Message } from 'amqp
 import type { Logger } from '../../engine/log.js';
 import type { Delivery, Sink } from '../core/delivery.js';
 import { deliveryHeaders } from './delivery-headers.js';
+import { deliverable } from './report-document.js';
 import { sinkFailure, systemCode } from './sink-failure.js';
 
 export interface AmqpSinkOptions {
@@ -106,7 +107,7 @@ class ConfirmPublisher {
     const routingKey = this.options.routingKey ?? message.headers.workflowId ?? '';
     try {
       await new Promise<void>((resolve, reject) => {
-        channel.publish(exchange, routingKey, message.body, publishOptions(message), (err) => (err ? reject(err) : resolve()));
+        channel.publish(exchange, routingKey, deliverable(message).body, publishOptions(message), (err) => (err ? reject(err) : resolve()));
       });
     } catch (err) {
       this.returned.delete(message.id);

@@ -1,6 +1,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Delivery, Sink } from '../core/delivery.js';
+import { deliverable } from './report-document.js';
 import { sinkFailure, systemCode } from './sink-failure.js';
 
 export interface FolderSinkOptions {
@@ -25,7 +26,7 @@ export function folderSink(options: FolderSinkOptions): Sink {
     async deliver(message: Delivery) {
       const name = fileNameFor(message.id);
       try {
-        await writeDurably(folder, name, message.body);
+        await writeDurably(folder, name, deliverable(message).body);
       } catch (err) {
         throw sinkFailure('SINK_FAILED', `cannot write ${name} into folder ${folder} (${systemCode(err)})`);
       }

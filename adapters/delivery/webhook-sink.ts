@@ -1,5 +1,6 @@
 import type { Delivery, Sink } from '../core/delivery.js';
 import { deliveryHeaders } from './delivery-headers.js';
+import { deliverable } from './report-document.js';
 import { sinkFailure, systemCode } from './sink-failure.js';
 
 export interface WebhookSinkOptions {
@@ -39,7 +40,7 @@ function post(target: URL, message: Delivery, options: WebhookSinkOptions): Prom
   return fetch(target, {
     method: 'POST',
     headers: { ...options.headers, ...deliveryHeaders(message.headers, 'x-'), 'content-type': 'application/xml' },
-    body: new Uint8Array(message.body),
+    body: new Uint8Array(deliverable(message).body),
     signal: AbortSignal.timeout(options.timeoutMs),
   });
 }

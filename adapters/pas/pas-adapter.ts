@@ -2,6 +2,7 @@ import type { Logger } from '../../engine/log.js';
 import type { Resolved } from '../config/load.js';
 import type { Hl7SourceConfig, PasConfig } from '../config/schema.js';
 import { mailboxPoller } from '../delivery/mailbox-poller.js';
+import { sentFileSink } from '../delivery/sent-file-sink.js';
 import { mllpSource } from '../hl7/mllp-source.js';
 import { prepareHl7 } from '../hl7/prepare-hl7.js';
 import { openMailbox } from '../runtime/mesh-connection.js';
@@ -11,12 +12,14 @@ import { amqpSourceFrom, folderSourceFrom, xmlPrepare, type SourceContext } from
 
 /**
  * The PAS adapter at a trust: attendances from the PAS (folder, AMQP, HL7 v2) go to the
- * hub; flag responses (and the hub's reports) come back to the PAS through the sink.
+ * hub; flag responses (and the hub's reports) come back to the PAS through the sink. A
+ * dropped file the hub reports on moves from sent/ to rejected/.
  */
 export async function startPasAdapter(cfg: Resolved<PasConfig>, log: Logger): Promise<RunningAdapter> {
   const { client, ctx } = await openMailbox(cfg, log);
   const { folder, amqp, hl7 } = cfg.sources;
-  const sink = sinkFrom(cfg.responses.sink, log);
+  const folders = [folder?.path, hl7?.folder?.path].filter((path): path is string => path !== undefined);
+  const sink = sentFileSink({ folders, otherwise: sinkFrom(cfg.responses.sink, log), log });
   const parts: Part[] = [
     ...(folder ? [folderSourceFrom(folder, xmlPrepare('attendance'), ['.xml'], ctx)] : []),
     ...(amqp ? [amqpSourceFrom(amqp, xmlPrepare('attendance'), ctx)] : []),

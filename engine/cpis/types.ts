@@ -75,6 +75,23 @@ export interface PlanUpdateAck {
   results: RecordResult[];
 }
 
+/**
+ * A MESH REPORT made readable: what an adapter delivers in place of the REPORT's empty body.
+ * Everything but the report's id is copied from its headers where they carry it.
+ */
+export interface MeshReport {
+  reportId: string;
+  /** MESH error code: 14 not collected in time, 15 not accepted by the hub. */
+  code?: string;
+  description?: string;
+  event?: string;
+  /** When the hub reported it, `YYYY-MM-DDThh:mm:ssZ`. */
+  time?: string;
+  linkedMessageId?: string;
+  localId?: string;
+  workflowId?: string;
+}
+
 /** ECDS department type: 01 emergency department, 02 specialty, 03 other type A&E/minor injury, 04 walk-in centre. */
 export type DepartmentType = '01' | '02' | '03' | '04';
 

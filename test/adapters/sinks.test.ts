@@ -8,6 +8,7 @@ import { amqpSink } from '../../adapters/delivery/amqp-sink.js';
 import { fileNameFor, folderSink } from '../../adapters/delivery/folder-sink.js';
 import { webhookSink } from '../../adapters/delivery/webhook-sink.js';
 import type { MeshMessageHeaders } from '../../adapters/mesh-client/index.js';
+import { parseMeshReport } from '../../engine/cpis/xml/mesh-report.js';
 import { startPrivateRabbit } from '../support/rabbitmq.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -21,6 +22,36 @@ function delivery(id: string, headers: Partial<MeshMessageHeaders> = {}): Delive
     body: Buffer.from(`<notification id="${id}"/>`),
     headers: { messageId: id, messageType: 'DATA', from: 'X26HUB', workflowId: 'CPIS_ACCESS_NOTIFICATION', localId: `local-${id}`, ...headers },
   };
+}
+
+/** A REPORT as the hub sends it (engine/mailbox/report.ts): no body, everything in the headers. */
+function report(id: string): Delivery {
+  return {
+    id,
+    body: Buffer.alloc(0),
+    headers: {
+      messageId: id, messageType: 'REPORT', workflowId: 'CPIS_PLAN_UPDATE', localId: 'plan-1042.xml-3f9a1c',
+      statusCode: '15', statusEvent: 'VALIDATE', statusSuccess: false, statusTimestamp: '20240501093002',
+      statusDescription: 'the file breaks a CP-IS rule: the NHS number fails the Modulus 11 check',
+      linkedMsgId: id.replace(/_R15$/, ''),
+    },
+  };
+}
+
+/** A delivered REPORT is a meshReport document (checked against its XSD) with the report's headers in it. */
+function expectReportDocument(body: Buffer, id: string): void {
+  const parsed = parseMeshReport(body);
+  if (!parsed.ok) throw new Error(`not a valid meshReport: ${parsed.error.message}`);
+  expect(parsed.value).toEqual({
+    reportId: id,
+    code: '15',
+    description: 'the file breaks a CP-IS rule: the NHS number fails the Modulus 11 check',
+    event: 'VALIDATE',
+    time: '2024-05-01T09:30:02Z',
+    linkedMessageId: id.replace(/_R15$/, ''),
+    localId: 'plan-1042.xml-3f9a1c',
+    workflowId: 'CPIS_PLAN_UPDATE',
+  });
 }
 
 /** The code of the AdapterFailure `work` rejects with. */
@@ -56,6 +87,11 @@ describe('folder sink', () => {
     expect(await readdir(root)).toEqual(['___escape.xml']);
   });
 
+  test('a REPORT becomes a file holding its readable report document, not an empty file', async () => {
+    await folderSink({ folder: root }).deliver(report('20240501093000123001_A1B2C3_R15'));
+    expectReportDocument(await readFile(join(root, '20240501093000123001_A1B2C3_R15.xml')), '20240501093000123001_A1B2C3_R15');
+  });
+
   test('a missing folder fails with SINK_FAILED naming the folder', async () => {
     const missing = join(root, 'not-there');
     const error = await failureOf(folderSink({ folder: missing }).deliver(delivery('M2')));
@@ -85,6 +121,15 @@ describe('webhook sink', () => {
       'x-mesh-from': 'X26HUB',
       'x-mesh-local-id': 'local-W1',
       authorization: 'Bearer la-token',
+    });
+  });
+
+  test('a REPORT is posted as its readable report document, with its MESH status in headers', async () => {
+    await webhookSink({ url: receiver.url, timeoutMs: 2_000 }).deliver(report('W9_R15'));
+    const [request] = receiver.requests;
+    expectReportDocument(request.body, 'W9_R15');
+    expect(request.headers).toMatchObject({
+      'content-type': 'application/xml', 'x-mesh-message-type': 'REPORT', 'x-mesh-status-code': '15', 'x-mesh-linked-message-id': 'W9',
     });
   });
 
@@ -167,6 +212,14 @@ describe('AMQP sink', () => {
       'mesh-from': 'X26HUB',
       'mesh-local-id': 'local-A1',
     });
+  });
+
+  test('a REPORT is published as its readable report document, routed by its workflow', async () => {
+    await channel.bindQueue(queue, exchange, 'CPIS_PLAN_UPDATE');
+    await open().deliver(report('A9_R15'));
+    const got = await nextMessage();
+    expectReportDocument(got.content, 'A9_R15');
+    expect(got.properties.headers).toMatchObject({ 'mesh-message-type': 'REPORT', 'mesh-status-code': '15', 'mesh-linked-message-id': 'A9' });
   });
 
   test('a message no queue takes fails with SINK_UNROUTABLE', async () => {

@@ -14,7 +14,8 @@ export type SchemaName =
   | 'plan-update-ack'
   | 'attendance'
   | 'flag-response'
-  | 'access-notification';
+  | 'access-notification'
+  | 'mesh-report';
 
 const DIRECTORY = new URL('../../../schemas/', import.meta.url);
 

@@ -3,6 +3,7 @@ import { buildAccessNotification, parseAccessNotification } from '../../../engin
 import { buildAttendance, parseAttendance } from '../../../engine/cpis/xml/attendance.js';
 import type { ParseOptions } from '../../../engine/cpis/xml/codec.js';
 import { buildFlagResponse, parseFlagResponse } from '../../../engine/cpis/xml/flag-response.js';
+import { buildMeshReport, parseMeshReport } from '../../../engine/cpis/xml/mesh-report.js';
 import { buildPlanUpdateAck, parsePlanUpdateAck } from '../../../engine/cpis/xml/plan-update-ack.js';
 import { buildPlanUpdate, parsePlanUpdate } from '../../../engine/cpis/xml/plan-update.js';
 import type { Result } from '../../../engine/cpis/xml/result.js';
@@ -19,4 +20,5 @@ export const messages: Record<SchemaName, AnyCodec> = {
   attendance: { parse: parseAttendance, build: buildAttendance },
   'flag-response': { parse: parseFlagResponse, build: buildFlagResponse },
   'access-notification': { parse: parseAccessNotification, build: buildAccessNotification },
+  'mesh-report': { parse: parseMeshReport, build: buildMeshReport },
 };
