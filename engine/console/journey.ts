@@ -1,6 +1,6 @@
 import type { StoredMessage } from '../mailbox/message.js';
 import type { Attempt } from '../pipeline/attempt-log.js';
-import { notificationSuffix, orderSuffix } from '../pipeline/notification-worker.js';
+import { deliveredNotificationId, notificationSuffix, orderSuffix } from '../pipeline/notification-worker.js';
 import { replyId } from '../pipeline/replies.js';
 import type { AuditEntry } from './audit.js';
 import type { Locate } from './locate.js';
@@ -25,15 +25,17 @@ export interface JourneyFacts {
 
 /**
  * The replies a message may have had, by the ids the workers derive from its id: an
- * acknowledgement, a flag response, a notification order and a notification per LA, and MESH reports.
+ * acknowledgement, a flag response, a notification order and a notification per LA, and MESH reports;
+ * for a notification order, the notification it delivered.
  */
 export function replyIds(messageId: string, laOdsCodes: string[]): string[] {
   const suffixes = ['ACK', 'FLAG', ...laOdsCodes.flatMap((ods) => [orderSuffix(ods), notificationSuffix(ods)]), 'R15', 'R14'];
   return suffixes.map((suffix) => replyId(messageId, suffix));
 }
 
-export async function gatherReplies(locate: Locate, messageId: string, laOdsCodes: string[]): Promise<StoredMessage[]> {
-  const found = await Promise.all(replyIds(messageId, laOdsCodes).map(locate));
+export async function gatherReplies(locate: Locate, message: StoredMessage, laOdsCodes: string[]): Promise<StoredMessage[]> {
+  const delivered = deliveredNotificationId(message);
+  const found = await Promise.all([...replyIds(message.id, laOdsCodes), ...(delivered ? [delivered] : [])].map(locate));
   return found.filter((m): m is StoredMessage => m !== undefined);
 }
 

@@ -56,7 +56,7 @@ export class MessageViews {
     const [text, attempts, replies, actions, failure, links] = await Promise.all([
       this.text(messageId),
       deps.attempts.list(messageId),
-      gatherReplies(deps.locate, messageId, laCodes),
+      gatherReplies(deps.locate, message, laCodes),
       deps.audit.list({ messageId, limit: 1000 }),
       this.failure(messageId),
       deps.edits?.links(messageId) ?? {},

@@ -56,6 +56,12 @@ export function notificationHandler(ctx: WorkerContext): MessageHandler {
   };
 }
 
+/** The id of the notification an order delivers (once delivered, a step of the order's journey). */
+export function deliveredNotificationId(order: StoredMessage): string | undefined {
+  const laOds = orderedLa(order);
+  return laOds === undefined ? undefined : replyId(order.linkedMsgId!, notificationSuffix(laOds));
+}
+
 /** The LA an order is for, from the id the attendance worker gave it. */
 function orderedLa(order: StoredMessage): string | undefined {
   const prefix = order.linkedMsgId && replyId(order.linkedMsgId, ORDER);

@@ -10,9 +10,10 @@ import { freePort, spawnHub, type HubProcess } from '../support/hub-process.js';
 import { until } from '../support/wait.js';
 
 /**
- * The support console in a real browser against real hub processes: an attendance held
- * because the hub's configuration cannot tell an LA is found by NHS number, explained,
- * and replayed from the page once the configuration is fixed.
+ * The support console in a real browser against real hub processes: the trust has its
+ * flag at once, while the notification the hub's configuration cannot deliver to an LA is
+ * held on its own, found by NHS number, explained, and replayed from the page once the
+ * configuration is fixed.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -96,7 +97,9 @@ describe('the support console in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  test('an operator finds the held attendance by NHS number, reads why, and replays it once the configuration is fixed', async () => {
+  test('an operator finds the held notification by NHS number, reads why, and replays it once the configuration is fixed', async () => {
+    const answers = await collect(mesh('RR8PAS'), 3); // the flag, and a REPORT for each <script> file
+    expect(answers.filter((m) => m.headers.workflowId === 'CPIS_ATTENDANCE_RESPONSE').map((m) => m.text)).toEqual([expect.stringContaining('ATT-BROWSER')]);
     const page = await openConsole();
     await signIn(page, 'not-the-password');
     await page.getByText('Wrong username or password.').waitFor();
