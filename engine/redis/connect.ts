@@ -7,7 +7,7 @@ export class RedisSetupError extends Error {
 
 /** The URL for messages and logs: any password in it replaced by `***`. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:).*@/i, '$1***@');
+  return url.replace(/^(.*?\/\/)?([^:@/]*):.*@/, '$1$2:***@');
 }
 
 /** One connection, auto-pipelined: commands issued in the same tick share a round trip. */
