@@ -4,7 +4,7 @@ import type { Delivery, Sink } from '../core/delivery.js';
 import { sinkFailure, systemCode } from './sink-failure.js';
 
 export interface FolderSinkOptions {
-  /** Where the system the adapter serves picks files up; it must exist. */
+  /** Where the system the adapter serves picks files up; it must exist (the adapter creates it at start). */
   folder: string;
 }
 

@@ -16,7 +16,7 @@ import { planAckSink } from './plan-ack-sink.js';
  */
 export async function startLaAdapter(cfg: Resolved<LaConfig>, log: Logger): Promise<RunningAdapter> {
   const { client, ctx } = await openMailbox(cfg, log);
-  const sink = sinkFrom(cfg.sink, log);
+  const sink = await sinkFrom(cfg.sink, log);
   const uploads = cfg.planUploads ?? {};
   const acks: Sink = uploads.folder ? planAckSink({ folder: uploads.folder.path, otherwise: sink }) : sink;
   const parts: Part[] = [

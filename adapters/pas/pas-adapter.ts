@@ -16,7 +16,7 @@ import { amqpSourceFrom, folderSourceFrom, xmlPrepare, type SourceContext } from
 export async function startPasAdapter(cfg: Resolved<PasConfig>, log: Logger): Promise<RunningAdapter> {
   const { client, ctx } = await openMailbox(cfg, log);
   const { folder, amqp, hl7 } = cfg.sources;
-  const sink = sinkFrom(cfg.responses.sink, log);
+  const sink = await sinkFrom(cfg.responses.sink, log);
   const parts: Part[] = [
     ...(folder ? [folderSourceFrom(folder, xmlPrepare('attendance'), ['.xml'], ctx)] : []),
     ...(amqp ? [amqpSourceFrom(amqp, xmlPrepare('attendance'), ctx)] : []),
