@@ -1,9 +1,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { deleteKeys } from '../support/hub.js';
 import { freePort } from '../support/hub-process.js';
 
@@ -127,6 +128,11 @@ test('CPIS_CONFIG=config/mesh-sandbox.yaml npm start loads that file, and says s
     await deleteKeys(`${prefix}*`);
   }
 }, 60_000);
+
+test('every compose service comes back after a crash or a reboot', () => {
+  const compose = parseYaml(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, { restart?: string }> };
+  expect(Object.entries(compose.services).filter(([, service]) => service.restart !== 'unless-stopped').map(([name]) => name)).toEqual([]);
+});
 
 const hasCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
 (hasCompose ? test : test.skip)('docker-compose.yml is valid', () => {
