@@ -35,15 +35,19 @@ async function runHub(settings: HubSettings, config: HubConfig): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  hub = await attempt(() => startHub({
-    config,
-    redisUrl: settings.redisUrl,
-    port: settings.port,
-    host: settings.host,
-    keyPrefix: settings.keyPrefix,
-    role: settings.role,
-    log,
-  }));
+  try {
+    hub = await startHub({
+      config,
+      redisUrl: settings.redisUrl,
+      port: settings.port,
+      host: settings.host,
+      keyPrefix: settings.keyPrefix,
+      role: settings.role,
+      log,
+    });
+  } catch (err) {
+    failStart(err);
+  }
   if (stopping) void stop();
 }
 
@@ -76,16 +80,16 @@ function runCluster(processes: number): void {
 
 /** The step's result, or its failure as the one line a bad start prints. */
 function attempt<T>(step: () => T): T {
-  const failed = (err: unknown): never => fail(err instanceof RedisSetupError ? `REDIS_URL ${err.message}` : (err as Error).message);
   try {
     const result = step();
-    return (result instanceof Promise ? result.catch(failed) : result) as T;
+    return (result instanceof Promise ? result.catch(failStart) : result) as T;
   } catch (err) {
-    return failed(err);
+    return failStart(err);
   }
 }
 
-function fail(message: string): never {
+function failStart(err: unknown): never {
+  const message = err instanceof RedisSetupError ? `REDIS_URL ${err.message}` : (err as Error).message;
   process.stderr.write(`cpis-exchange hub: ${message}\n`);
   process.exit(1);
 }
