@@ -21,7 +21,7 @@ import { planUpdateHandler } from './pipeline/plan-update-worker.js';
 import { openQueues } from './pipeline/queues.js';
 import type { WorkerContext } from './pipeline/worker-context.js';
 import { CpisWorkers } from './pipeline/workers.js';
-import { checkRedis, connectRedis } from './redis/connect.js';
+import { checkRedis, connectRedis, logConnectionErrors } from './redis/connect.js';
 
 /** `api` serves MESH; `worker` runs the CP-IS workers; `all` does both in one process. */
 export type HubRole = 'all' | 'api' | 'worker';
@@ -58,12 +58,18 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const role = options.role ?? 'all';
   const log = options.log ?? createLogger('hub');
   const redis = connectRedis(options.redisUrl);
+  let warnings: string[];
   try {
-    await checkRedis(redis, log);
+    warnings = await checkRedis(redis, options.redisUrl);
   } catch (err) {
     redis.disconnect();
     throw err;
   }
+  // Nothing is logged before Redis answers, so a start that fails there is the caller's one line.
+  log.info('configuration loaded', { file: config.file });
+  if (config.sample) log.warn('running a sample configuration: its passwords and shared key are public test values', { file: config.file });
+  for (const warning of warnings) log.warn(warning);
+  logConnectionErrors(redis, log);
   const prefix = options.keyPrefix ?? 'cpisx:';
   const stops: (() => Promise<unknown>)[] = [];
   const every = (ms: number, task: () => Promise<unknown>, what: string) => {
@@ -127,6 +133,7 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
   const { redis, store, directory, prefix, log, stops } = parts;
   // BullMQ blocks on its connections, so it gets its own, with no per-command retry limit.
   const bull = new Redis(parts.redisUrl, { maxRetriesPerRequest: null });
+  logConnectionErrors(bull, log);
   const queues = openQueues(bull, prefix);
   const attempts = new AttemptLog(redis, prefix);
   const arrivals = new Arrivals(queues, store, settings, log);

@@ -1,27 +1,28 @@
 import cluster from 'node:cluster';
-import { parseArgs } from 'node:util';
-import { loadConfig } from './config/load.js';
-import { startHub, type Hub, type HubRole } from './hub.js';
+import { loadConfig, type HubConfig } from './config/load.js';
+import { startHub, type Hub } from './hub.js';
 import { createLogger } from './log.js';
+import { RedisSetupError, checkRedis, connectRedis } from './redis/connect.js';
+import { checkListen } from './startup/listen-check.js';
+import { hubSettings, type HubSettings } from './startup/settings.js';
 
-/** `npm start`: the hub from a configuration file (`--config` or CPIS_CONFIG). */
+/**
+ * `npm start`: the hub. Every setting is checked before anything is logged or started,
+ * so a bad start is one line on stderr naming the setting, and exit 1.
+ */
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      config: { type: 'string' },
-      role: { type: 'string', default: process.env.HUB_ROLE ?? 'all' },
-      processes: { type: 'string', default: process.env.HUB_PROCESSES ?? '1' },
-    },
-  });
-  const role = values.role as HubRole;
-  if (!['all', 'api', 'worker'].includes(role)) fail(`--role must be all, api or worker, not "${role}"`);
-  const processes = Number(values.processes);
-  if (!Number.isInteger(processes) || processes < 1 || processes > 64) fail(`--processes must be a whole number from 1 to 64, not "${values.processes}"`);
-  if (processes > 1 && cluster.isPrimary) return runCluster(processes);
-  const file = values.config ?? process.env.CPIS_CONFIG;
-  const log = createLogger('hub');
-  if (!file) fail('no configuration: give --config FILE or set CPIS_CONFIG');
+  const settings = attempt(() => hubSettings(process.argv.slice(2), process.env));
+  const config = attempt(() => loadConfig(settings.configFile));
+  if (cluster.isPrimary) await attempt(() => checkListen(settings.port, settings.host));
+  if (settings.processes > 1 && cluster.isPrimary) {
+    await attempt(() => checkRedisOnce(settings.redisUrl));
+    return runCluster(settings.processes);
+  }
+  return runHub(settings, config);
+}
 
+async function runHub(settings: HubSettings, config: HubConfig): Promise<void> {
+  const log = createLogger('hub', settings.logLevel);
   // Listening from the first moment: a signal during start-up (a long first sweep) still stops cleanly.
   let hub: Hub | undefined;
   let stopping = false;
@@ -35,20 +36,28 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
-    const config = loadConfig(file);
-    if (config.sample) log.warn('running a sample configuration: its passwords and shared key are public test values', { file });
     hub = await startHub({
       config,
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      port: Number(process.env.PORT ?? 8700),
-      host: process.env.HOST,
-      keyPrefix: process.env.REDIS_KEY_PREFIX,
-      role,
+      redisUrl: settings.redisUrl,
+      port: settings.port,
+      host: settings.host,
+      keyPrefix: settings.keyPrefix,
+      role: settings.role,
       log,
     });
-    if (stopping) void stop();
   } catch (err) {
-    fail((err as Error).message);
+    failStart(err);
+  }
+  if (stopping) void stop();
+}
+
+/** The primary of several processes checks Redis once, so a Redis that is down is one line, not one per process. */
+async function checkRedisOnce(url: string): Promise<void> {
+  const redis = connectRedis(url);
+  try {
+    await checkRedis(redis, url);
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -69,7 +78,18 @@ function runCluster(processes: number): void {
   }
 }
 
-function fail(message: string): never {
+/** The step's result, or its failure as the one line a bad start prints. */
+function attempt<T>(step: () => T): T {
+  try {
+    const result = step();
+    return (result instanceof Promise ? result.catch(failStart) : result) as T;
+  } catch (err) {
+    return failStart(err);
+  }
+}
+
+function failStart(err: unknown): never {
+  const message = err instanceof RedisSetupError ? `REDIS_URL ${err.message}` : (err as Error).message;
   process.stderr.write(`cpis-exchange hub: ${message}\n`);
   process.exit(1);
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { checkRedis as checkHubRedis, connectRedis } from '../engine/redis/connect.js';
 import { deleteMatching } from './redis-keys.js';
 import { freePort, spawnReady, type ReadyProcess } from './spawn-ready.js';
 
@@ -18,8 +19,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const EXAMPLES = join(ROOT, 'schemas/examples');
 const WAIT_MS = 30_000;
-/** The folders the sample configurations watch; a real PAS or LA system creates its own. */
-const DROP_FOLDERS = { pas: ['var/pas/attendances', 'var/pas/hl7'], la: ['var/la/plans'] };
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -45,7 +44,6 @@ async function main(): Promise<void> {
     say(`Hub listening on http://127.0.0.1:${port} (config/sample.yaml)`);
     for (const kind of ['pas', 'la'] as const) {
       const file = await adapterConfig(kind, dir, port);
-      for (const folder of DROP_FOLDERS[kind]) mkdirSync(join(dir, folder), { recursive: true });
       running.push(await spawnReady({
         script: join(ROOT, 'adapters/cli/cpisx.ts'),
         args: ['adapter', kind, '--config', file],
@@ -93,9 +91,8 @@ function tail(text: string, lines = 15): string {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
 
-/** Written under a temporary name, then renamed: the way a PAS should drop files. */
+/** Written under a temporary name, then renamed: the way a PAS should drop files (the adapters made the folders). */
 function drop(from: string, folder: string, name: string): void {
-  mkdirSync(folder, { recursive: true });
   copyFileSync(from, join(folder, `.${name}.tmp`));
   renameSync(join(folder, `.${name}.tmp`), join(folder, name));
 }
@@ -123,12 +120,13 @@ async function deleteKeysOf(prefix: string): Promise<void> {
   }
 }
 
+/** Before anything starts, so a Redis that is down is one line saying what to do. */
 async function checkRedis(): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = connectRedis(REDIS_URL);
   try {
-    await redis.connect();
-  } catch {
-    throw new Error(`Redis is not reachable at ${REDIS_URL}; start it (docker compose up -d redis) or set REDIS_URL`);
+    await checkHubRedis(redis, REDIS_URL);
+  } catch (err) {
+    throw new Error(`REDIS_URL ${(err as Error).message}; start Redis (docker compose up -d redis) or set REDIS_URL`);
   } finally {
     redis.disconnect();
   }

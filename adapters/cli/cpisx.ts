@@ -1,14 +1,17 @@
+#!/usr/bin/env node
 import { Command } from 'commander';
 import { adapterCommand } from './adapter-command.js';
 import { auditCommand } from './audit-command.js';
 import { failedCommand } from './failed-command.js';
 import { consoleCommand } from './hash-password-command.js';
 import { mailboxCommand } from './mailbox-command.js';
+import { packageVersion } from './package-version.js';
 import { runProgram } from './run.js';
 
 /** `cpisx`: the project's command line. Each command group lives in its own module. */
 const program = new Command('cpisx')
   .description('cpis-exchange: CP-IS messages between NHS trusts and local authorities')
+  .version(packageVersion())
   .addCommand(adapterCommand())
   .addCommand(failedCommand())
   .addCommand(auditCommand())

@@ -1,5 +1,9 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { PROCESSING_ERRORS } from '../../engine/pipeline/processing-error.js';
 import type { Query } from './console-session.js';
+
+/** The hub's failure reasons, the codes its console lists in /console/api/vocabulary. */
+const REASONS = Object.keys(PROCESSING_ERRORS);
 
 /** The API's failed-message filter, as `failed list` and `failed replay --all` take it. */
 export interface FilterOptions {
@@ -17,10 +21,17 @@ export function withFilterOptions(command: Command): Command {
     .option('--workflow <id>', 'workflow id, e.g. CPIS_ATTENDANCE')
     .option('--sender <mailbox>', 'sending mailbox')
     .option('--recipient <mailbox>', 'receiving mailbox')
-    .option('--reason <code>', 'code of the last failure, e.g. SCHEMA_INVALID, TRANSIENT')
+    .addOption(new Option('--reason <code>', `code of the last failure: ${REASONS.join(', ')}`).argParser(reason))
     .option('--from <time>', 'failed at or after (ISO date and time)')
     .option('--to <time>', 'failed at or before (ISO date and time)')
     .option('--search <text>', 'exact message id, local id or NHS number');
+}
+
+/** A reason the hub never gives would match nothing: a mistyped one is a usage error, not an empty list. */
+function reason(value: string): string {
+  const code = value.trim().toUpperCase();
+  if (!REASONS.includes(code)) throw new InvalidArgumentError(`The failure reasons are ${REASONS.join(', ')}.`);
+  return code;
 }
 
 /** `failed list` also sorts and pages. */

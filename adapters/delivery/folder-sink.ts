@@ -5,7 +5,7 @@ import { deliverable } from './report-document.js';
 import { sinkFailure, systemCode } from './sink-failure.js';
 
 export interface FolderSinkOptions {
-  /** Where the system the adapter serves picks files up; it must exist. */
+  /** Where the system the adapter serves picks files up; it must exist (the adapter creates it at start). */
   folder: string;
 }
 

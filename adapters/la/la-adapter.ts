@@ -19,7 +19,7 @@ const ACK_SUFFIX = '.ack.xml';
  */
 export async function startLaAdapter(cfg: Resolved<LaConfig>, log: Logger): Promise<RunningAdapter> {
   const { client, ctx } = await openMailbox(cfg, log);
-  const sink = sinkFrom(cfg.sink, log);
+  const sink = await sinkFrom(cfg.sink, log);
   const uploads = cfg.planUploads ?? {};
   const folders = uploads.folder ? [uploads.folder.path] : [];
   const inbound = sentFileSink({ folders, otherwise: sink, answerSuffix: ACK_SUFFIX, log });

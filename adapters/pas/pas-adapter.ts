@@ -19,7 +19,7 @@ export async function startPasAdapter(cfg: Resolved<PasConfig>, log: Logger): Pr
   const { client, ctx } = await openMailbox(cfg, log);
   const { folder, amqp, hl7 } = cfg.sources;
   const folders = [folder?.path, hl7?.folder?.path].filter((path): path is string => path !== undefined);
-  const sink = sentFileSink({ folders, otherwise: sinkFrom(cfg.responses.sink, log), log });
+  const sink = sentFileSink({ folders, otherwise: await sinkFrom(cfg.responses.sink, log), log });
   const parts: Part[] = [
     ...(folder ? [folderSourceFrom(folder, xmlPrepare('attendance'), ['.xml'], ctx)] : []),
     ...(amqp ? [amqpSourceFrom(amqp, xmlPrepare('attendance'), ctx)] : []),

@@ -1,8 +1,9 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackoffSettings } from '../../engine/pipeline/backoff.js';
 import type { Logger } from '../../engine/log.js';
 import type { Source } from '../core/delivery.js';
+import { ensureFolder } from '../core/ensure-folder.js';
 import { adapterError, AdapterFailure, type AdapterError } from '../core/errors.js';
 import type { Prepare, Sender } from '../core/sender.js';
 import { moveToRejected, moveToSent, moveToSkipped, REJECTED, SENT, SKIPPED } from './folder-layout.js';
@@ -61,16 +62,14 @@ class FolderSource implements Source {
   }
 
   async start(): Promise<void> {
-    const { folder } = this.options;
+    const { folder, log } = this.options;
+    for (const path of [folder, join(folder, SENT), join(folder, REJECTED), join(folder, SKIPPED)]) await ensureFolder(path, log, 'SOURCE_UNAVAILABLE');
     try {
       await readdir(folder);
     } catch (err) {
       throw new AdapterFailure(adapterError('SOURCE_UNAVAILABLE', `cannot read the folder ${folder}: ${errorCode(err)}`));
     }
-    await mkdir(join(folder, SENT), { recursive: true });
-    await mkdir(join(folder, REJECTED), { recursive: true });
-    await mkdir(join(folder, SKIPPED), { recursive: true });
-    this.options.log.info('folder source watching', { folder, extensions: this.options.extensions });
+    log.info('folder source watching', { folder, extensions: this.options.extensions });
     this.next(0);
   }
 

@@ -5,6 +5,8 @@ export { ConfigError } from './yaml-file.js';
 
 /** The configuration with every secret resolved to its value. */
 export interface HubConfig extends Omit<HubConfigFile, 'mailboxes' | 'sharedKey'> {
+  /** The file it was read from, for the hub's first log line. */
+  file: string;
   sharedKey: string;
   mailboxes: (Omit<MailboxConfig, 'password'> & { password: string })[];
 }
@@ -23,6 +25,7 @@ function resolveSecrets(cfg: HubConfigFile, file: string, env: NodeJS.ProcessEnv
   if (!sharedKey) throw new ConfigError(`${file}: sharedKey: not set; give sharedKey in the file or MESH_SHARED_KEY in the environment`);
   return {
     ...cfg,
+    file,
     sharedKey,
     mailboxes: cfg.mailboxes.map((m, i) => ({ ...m, password: secretAt(m.password, `mailboxes[${i}].password`) })),
   };

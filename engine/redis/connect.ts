@@ -5,6 +5,11 @@ export class RedisSetupError extends Error {
   readonly code = 'REDIS_SETUP';
 }
 
+/** The URL for messages and logs: any password in it replaced by `***`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(.*?\/\/)?([^:@/]*):.*@/, '$1$2:***@');
+}
+
 /** One connection, auto-pipelined: commands issued in the same tick share a round trip. */
 export function connectRedis(url: string): Redis {
   return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 3, lazyConnect: true });
@@ -12,26 +17,54 @@ export function connectRedis(url: string): Redis {
 
 /**
  * Start-up checks: Redis answers; it will never evict keys (an evicted message is a
- * lost message); and a warning when it keeps nothing on disk.
+ * lost message). Returns warnings for the caller to log: Redis keeps nothing on disk.
+ * A failure names the URL (redacted), so the one line it becomes says what to fix.
  */
-export async function checkRedis(redis: Redis, log: Logger): Promise<void> {
+export async function checkRedis(redis: Redis, url: string): Promise<string[]> {
+  // Listening stops ioredis printing its own stack for the refused connection; the first error says why.
+  let refused: Error | undefined;
+  const remember = (err: Error) => { refused ??= err; };
+  redis.on('error', remember);
   try {
     if (redis.status === 'wait') await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new RedisSetupError(`Redis is not reachable: ${(err as Error).message}`);
+    throw new RedisSetupError(`${redactUrl(url)}: cannot connect (${reasonOf(refused ?? (err as Error))})`);
+  } finally {
+    redis.off('error', remember);
   }
   const policy = await configValue(redis, 'maxmemory-policy');
   if (policy !== undefined && policy !== 'noeviction') {
     throw new RedisSetupError(
-      `Redis maxmemory-policy is "${policy}"; it must be "noeviction" so that no message is ever evicted. ` +
+      `${redactUrl(url)}: maxmemory-policy is "${policy}"; it must be "noeviction" so that no message is ever evicted. ` +
         'Fix: redis-cli CONFIG SET maxmemory-policy noeviction (and set it in redis.conf)',
     );
   }
   const [aof, save] = await Promise.all([configValue(redis, 'appendonly'), configValue(redis, 'save')]);
-  if (aof === 'no' && !save) {
-    log.warn('Redis has no persistence (appendonly no, no save points): a Redis restart loses every mailbox. Use appendonly yes with appendfsync always in production.');
-  }
+  return aof === 'no' && !save
+    ? ['Redis has no persistence (appendonly no, no save points): a Redis restart loses every mailbox. Use appendonly yes with appendfsync always in production.']
+    : [];
+}
+
+/**
+ * Logs a running connection's errors, once per kind until it is back, instead of
+ * ioredis printing a stack trace on every reconnect attempt.
+ */
+export function logConnectionErrors(redis: Redis, log: Logger): void {
+  let last: string | undefined;
+  redis.on('error', (err: Error) => {
+    const reason = reasonOf(err);
+    if (reason !== last) log.error('Redis connection error; reconnecting', { reason });
+    last = reason;
+  });
+  redis.on('ready', () => {
+    if (last !== undefined) log.info('Redis connection back');
+    last = undefined;
+  });
+}
+
+function reasonOf(err: Error): string {
+  return (err as NodeJS.ErrnoException).code ?? err.message;
 }
 
 async function configValue(redis: Redis, name: string): Promise<string | undefined> {

@@ -244,16 +244,33 @@ test('a file sent again after a crash (copied back) gets the same message id; th
   expect(await findSentFile(folder, first.trim())).toBe(join(folder, 'sent', 'att-7.xml'));
 });
 
-test('a missing folder fails start with SOURCE_UNAVAILABLE naming it', async () => {
-  const missing = join(folder, 'no-such-folder');
-  const source = folderSource({
-    folder: missing, extensions: ['.xml'], settleMs: 0, pollMs: 50, prepare: attendance,
-    send: async () => { throw new Error('nothing should be sent'); }, retry: { baseDelay: 50, maxDelay: 200 }, log: memoryLogger(lines),
-  });
-  const failure = await source.start().then(() => undefined, (err: unknown) => err);
+const idleSource = (path: string) => folderSource({
+  folder: path, extensions: ['.xml'], settleMs: 0, pollMs: 50, prepare: attendance,
+  send: async () => { throw new Error('nothing should be sent'); }, retry: { baseDelay: 50, maxDelay: 200 }, log: memoryLogger(lines),
+});
+
+test('a missing folder is created at start with sent/, rejected/ and skipped/, one log line naming each', async () => {
+  const missing = join(folder, 'var', 'pas', 'attendances');
+  const source = idleSource(missing);
+  await source.start();
+  stops.push(() => source.stop());
+  expect((await readdir(missing)).sort()).toEqual(['rejected', 'sent', 'skipped']);
+  const created = [missing, join(missing, 'sent'), join(missing, 'rejected'), join(missing, 'skipped')];
+  expect(lines.filter((l) => l.message === 'folder created')).toEqual(created.map((f) => expect.objectContaining({ folder: f })));
+
+  const again = idleSource(missing);
+  await again.start();
+  stops.push(() => again.stop());
+  expect(lines.filter((l) => l.message === 'folder created')).toHaveLength(4); // nothing new to create
+});
+
+test('a folder that cannot be created (a file in the way) fails start with SOURCE_UNAVAILABLE naming it', async () => {
+  await writeFile(join(folder, 'a-file'), 'not a folder');
+  const impossible = join(folder, 'a-file', 'attendances');
+  const failure = await idleSource(impossible).start().then(() => undefined, (err: unknown) => err);
   expect(failure).toBeInstanceOf(AdapterFailure);
   expect((failure as AdapterFailure).error.code).toBe('SOURCE_UNAVAILABLE');
-  expect((failure as AdapterFailure).message).toContain(missing);
+  expect((failure as AdapterFailure).message).toBe(`cannot create the folder ${impossible}: ENOTDIR`);
 });
 
 test('a folder that goes away while running is logged once, and files are taken again once it is back', async () => {

@@ -28,11 +28,25 @@ test('wrong MESH credentials stop the adapter at start with one line and exit 1'
   expect(line).not.toContain('not-the-password');
 }, 60_000);
 
-test('a missing drop folder stops the adapter at start with one line naming it', async () => {
-  const site = adapterSite('pas', hub.url, (c) => { c.sources = { folder: { path: 'nowhere' } }; });
+test('on a fresh install the adapter creates the folders its configuration names, one log line each', async () => {
+  const site = adapterSite('pas', hub.url, (c) => { c.sources.hl7.mllp.port = 0; });
+  const adapter = await startAdapter(site);
+  try {
+    const created = adapter.output().split('\n').filter((l) => l.includes('"folder created"')).map((l) => (JSON.parse(l) as { folder: string }).folder);
+    const drops = ['var/pas/attendances', 'var/pas/hl7'].flatMap((f) => [f, `${f}/sent`, `${f}/rejected`, `${f}/skipped`]);
+    expect(created.sort()).toEqual([...drops, 'var/pas/responses'].sort());
+    for (const folder of created) expect(existsSync(join(site.dir, folder))).toBe(true);
+  } finally {
+    expect(await adapter.stop()).toBe(0);
+  }
+}, 60_000);
+
+test('a folder that cannot be created stops the adapter at start with one line naming it', async () => {
+  const site = adapterSite('la', hub.url, (c) => { c.sink = { folder: { path: 'taken/notifications' } }; delete c.planUploads; });
+  writeFileSync(join(site.dir, 'taken'), 'a file where a folder should be');
   const err = await startAdapter(site).then(() => undefined, (e: Error) => e);
   expect(err?.message).toContain('exited 1');
-  expect(err!.message).toMatch(/cpisx pas-adapter: .*nowhere/);
+  expect(err!.message.split('\n').filter((l) => l.startsWith('cpisx la-adapter:'))).toEqual(['cpisx la-adapter: cannot create the folder taken/notifications: ENOTDIR']);
 }, 60_000);
 
 test('an unreachable hub is one clear line; the adapter keeps running and files wait', async () => {

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { freePort } from '../../scripts/spawn-ready.js';
 import { REDIS_URL } from '../support/hub.js';
 
 /** `npm run demo` is a newcomer's first run: it must show all three answers and leave nothing behind. */
@@ -22,4 +23,11 @@ test('the demo shows the acknowledgement, the flag response and the notification
   } finally {
     redis.disconnect();
   }
+}, 90_000);
+
+test('without Redis the demo says so in one line, with no ioredis stack, and exits 1', async () => {
+  const port = await freePort();
+  const run = spawnSync('npm', ['run', '-s', 'demo'], { env: { ...process.env, NODE_OPTIONS: '', REDIS_URL: `redis://127.0.0.1:${port}` }, encoding: 'utf8', timeout: 60_000 });
+  expect([run.status, run.stdout + run.stderr]).toEqual([1,
+    `demo failed: REDIS_URL redis://127.0.0.1:${port}: cannot connect (ECONNREFUSED); start Redis (docker compose up -d redis) or set REDIS_URL\n`]);
 }, 90_000);
