@@ -1,5 +1,5 @@
 import type { CpisSettings } from '../config/schema.js';
-import type { RedisRegister } from '../cpis/register/redis-register.js';
+import type { RedisRegister } from '../register/redis-register.js';
 import type { Logger } from '../log.js';
 import type { MailboxStore } from '../mailbox/store.js';
 import type { Directory } from '../mesh/directory.js';

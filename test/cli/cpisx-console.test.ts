@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { ConsoleKeys } from '../../engine/console/keys.js';
 import { UNREADABLE } from '../../engine/console/masking.js';
-import { RegisterKeys } from '../../engine/cpis/register/keys.js';
+import { RegisterKeys } from '../../engine/register/keys.js';
 import { freePort } from '../../scripts/spawn-ready.js';
 import { attendanceXml, client, NHS, startCpisHub } from '../support/cpis.js';
 import { REDIS_URL, type TestHub } from '../support/hub.js';

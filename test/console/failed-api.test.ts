@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { AuditLog } from '../../engine/console/audit.js';
 import { UNREADABLE } from '../../engine/console/masking.js';
 import { ConsoleKeys } from '../../engine/console/keys.js';
-import { RegisterKeys } from '../../engine/cpis/register/keys.js';
+import { RegisterKeys } from '../../engine/register/keys.js';
 import { REDIS_URL, type TestHub } from '../support/hub.js';
 import { attendanceXml, client, NHS, startCpisHub } from '../support/cpis.js';
 import { holdFailures, heldFor, SCRIPT_XML, sendToHub } from './held-failures.js';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
-import { RegisterKeys } from '../../engine/cpis/register/keys.js';
+import { RegisterKeys } from '../../engine/register/keys.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { sleep, until } from '../support/wait.js';
 import { deleteKeys, REDIS_URL, type TestHub } from '../support/hub.js';

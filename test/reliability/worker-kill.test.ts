@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { RegisterKeys } from '../../engine/cpis/register/keys.js';
-import { RedisRegister } from '../../engine/cpis/register/redis-register.js';
+import { RegisterKeys } from '../../engine/register/keys.js';
+import { RedisRegister } from '../../engine/register/redis-register.js';
 import { attendanceXml } from '../support/cpis.js';
 import { deleteKeys, REDIS_URL } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { checkNhsNumber } from '../nhs-number.js';
-import type { Access, PlanUpdateFile, RecordResult, RegisterRecord } from '../types.js';
+import { checkNhsNumber } from '../cpis/nhs-number.js';
+import type { Access, PlanUpdateFile, RecordResult, RegisterRecord } from '../cpis/types.js';
 import { RegisterKeys, VERSION_FIELD } from './keys.js';
-import { DEFAULT_ENDED_VISIBLE_MONTHS, decideBatch, recordId, visible, type BatchOutcome, type NumberedRecord } from './rules.js';
+import { DEFAULT_ENDED_VISIBLE_MONTHS, decideBatch, recordId, visible, type BatchOutcome, type NumberedRecord } from '../cpis/register/rules.js';
 import { defineRegisterScripts } from './scripts.js';
 
 export type RegisterErrorCode = 'CONTENDED' | 'INVALID_ACCESS_TIME';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RegisterKeys } from '../../../engine/cpis/register/keys.js';
-import { RedisRegister, type RegisterOptions } from '../../../engine/cpis/register/redis-register.js';
-import type { Access, PlanRecord } from '../../../engine/cpis/types.js';
-import { REDIS_URL } from '../../support/hub.js';
-import { CHILD, MOTHER, OTHER_CHILD, TODAY, file, held, nhsNumbers, plan } from './fixtures.js';
+import { RegisterKeys } from '../../engine/register/keys.js';
+import { RedisRegister, type RegisterOptions } from '../../engine/register/redis-register.js';
+import type { Access, PlanRecord } from '../../engine/cpis/types.js';
+import { REDIS_URL } from '../support/hub.js';
+import { CHILD, MOTHER, OTHER_CHILD, TODAY, file, held, nhsNumbers, plan } from '../cpis/register/fixtures.js';
 
 const LA = '706';
 const OTHER_LA = '709';

@@ -1,15 +1,15 @@
 /**
  * Measures applying a region's bulk load (100,000 records in one file) to the register
- * on the local Redis. A script, not a test: `npx tsx test/cpis/register/measure-100k.ts`.
+ * on the local Redis. A script, not a test: `npx tsx test/register/measure-100k.ts`.
  * Prints timings only; the keys it writes are removed afterwards.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RegisterKeys } from '../../../engine/cpis/register/keys.js';
-import { RedisRegister } from '../../../engine/cpis/register/redis-register.js';
-import { REDIS_URL } from '../../support/hub.js';
-import { TODAY, file, nhsNumbers, plan } from './fixtures.js';
-import { deleteMatching } from '../../../scripts/redis-keys.js';
+import { RegisterKeys } from '../../engine/register/keys.js';
+import { RedisRegister } from '../../engine/register/redis-register.js';
+import { REDIS_URL } from '../support/hub.js';
+import { TODAY, file, nhsNumbers, plan } from '../cpis/register/fixtures.js';
+import { deleteMatching } from '../../scripts/redis-keys.js';
 
 const COUNT = 100_000;
 const prefix = `measure:${randomUUID().slice(0, 8)}:`;
