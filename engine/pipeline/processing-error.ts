@@ -1,4 +1,4 @@
-import { RegisterError, type RegisterErrorCode } from '../register/redis-register.js';
+import { RegisterError, type RegisterErrorCode } from '../register/register.js';
 
 /**
  * Why processing a message failed. Permanent errors fail the job at once (retrying

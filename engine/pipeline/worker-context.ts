@@ -1,5 +1,5 @@
 import type { CpisSettings } from '../config/schema.js';
-import type { RedisRegister } from '../register/redis-register.js';
+import type { Register } from '../register/register.js';
 import type { Logger } from '../log.js';
 import type { MailboxStore } from '../mailbox/store.js';
 import type { Directory } from '../mesh/directory.js';
@@ -9,7 +9,7 @@ import { ProcessingError } from './processing-error.js';
 export interface WorkerContext {
   store: MailboxStore;
   directory: Directory;
-  register: RedisRegister;
+  register: Register;
   settings: CpisSettings;
   log: Logger;
   /** Queues a message the hub put in its own mailbox (a notification order); the sweep finds it if this is lost. */

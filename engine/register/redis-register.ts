@@ -5,16 +5,8 @@ import { checkNhsNumber } from '../cpis/nhs-number.js';
 import type { Access, PlanUpdateFile, RecordResult, RegisterRecord } from '../cpis/types.js';
 import { RegisterKeys, VERSION_FIELD } from './keys.js';
 import { DEFAULT_ENDED_VISIBLE_MONTHS, decideBatch, recordId, visible, type BatchOutcome, type NumberedRecord } from '../cpis/register/rules.js';
+import { RegisterError, type Register } from './register.js';
 import { defineRegisterScripts } from './scripts.js';
-
-export type RegisterErrorCode = 'CONTENDED' | 'INVALID_ACCESS_TIME';
-
-/** `CONTENDED` is transient: the batch lost every optimistic retry; the caller retries the file later. */
-export class RegisterError extends Error {
-  constructor(readonly code: RegisterErrorCode, message: string) {
-    super(message);
-  }
-}
 
 export interface RegisterOptions {
   keys?: RegisterKeys;
@@ -32,8 +24,8 @@ const SAME_AUTHOR_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Optimistic retries per batch before giving up; contention is per person, so a few suffice. */
 const MAX_ATTEMPTS = 20;
 
-/** The CP-IS register in Redis: the rules (rules.ts) decide, this module reads and commits. */
-export class RedisRegister {
+/** The register in Redis: each person is one hash, and a batch commits in one script if nobody changed what it read. */
+export class RedisRegister implements Register {
   readonly keys: RegisterKeys;
   private readonly batchSize: number;
   private readonly resultsTtlSeconds: number;
@@ -45,12 +37,6 @@ export class RedisRegister {
     defineRegisterScripts(redis);
   }
 
-  /**
-   * Applies an LA's file, exactly once per (LA, sequence, records, position): positions
-   * already applied (an earlier attempt, a replay, a resend of the same records, another
-   * process) answer with their stored result. A different file under a sequence already
-   * used is applied as its own upload. `today` is `YYYY-MM-DD`.
-   */
   async applyPlanUpdate(laOds: string, file: PlanUpdateFile, today: string): Promise<RecordResult[]> {
     const resultsKey = this.keys.results(laOds, file.sequence, uploadDigest(file));
     const results: RecordResult[] = [];
@@ -66,11 +52,6 @@ export class RedisRegister {
     return visible(records, today, endedVisibleMonths).sort((a, b) => (recordId(a) < recordId(b) ? -1 : 1));
   }
 
-  /**
-   * Returns true when the access entered the history; false for a retry or replay of the
-   * same attendance, a repeat view by the same author (care setting and name) within 24
-   * hours, or an access older than the 25 kept.
-   */
   async recordAccess(nhsNumber: string, access: Access): Promise<boolean> {
     const at = Date.parse(access.at);
     if (Number.isNaN(at)) throw new RegisterError('INVALID_ACCESS_TIME', `attendance ${access.attendanceId}: the access time is not a date-time`);
@@ -82,7 +63,6 @@ export class RedisRegister {
     return added === 1;
   }
 
-  /** Newest first. */
   async accesses(nhsNumber: string): Promise<Access[]> {
     const entries = await this.redis.zrevrange(this.keys.accesses(nhsNumber), 0, HISTORY_KEPT - 1);
     return entries.map((e) => (JSON.parse(e) as [string, Access])[1]);

@@ -1,4 +1,4 @@
-import { RegisterError, type RegisterErrorCode } from '../../engine/register/redis-register.js';
+import { RegisterError, type RegisterErrorCode } from '../../engine/register/register.js';
 import { asProcessingError } from '../../engine/pipeline/processing-error.js';
 
 describe('what retrying can help', () => {

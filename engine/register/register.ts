@@ -1,0 +1,35 @@
+import type { Access, PlanUpdateFile, RecordResult, RegisterRecord } from '../cpis/types.js';
+
+export type RegisterErrorCode = 'CONTENDED' | 'INVALID_ACCESS_TIME';
+
+/** `CONTENDED` is transient: the batch lost every optimistic retry; the caller retries the file later. */
+export class RegisterError extends Error {
+  constructor(readonly code: RegisterErrorCode, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The CP-IS register: who is on a plan, held by which LA, and who looked. The rules
+ * (engine/cpis/register/rules.ts) decide; an implementation reads and commits what they
+ * decided, atomically per person. Dates are `YYYY-MM-DD`.
+ */
+export interface Register {
+  /**
+   * Applies an LA's file, exactly once per (LA, sequence, records, position): positions
+   * already applied (an earlier attempt, a replay, a resend of the same records, another
+   * process) answer with their stored result. A different file under a sequence already
+   * used is applied as its own upload.
+   */
+  applyPlanUpdate(laOds: string, file: PlanUpdateFile, today: string): Promise<RecordResult[]>;
+  /** The records visible for this NHS number today, in record id order. */
+  lookup(nhsNumber: string, today: string, endedVisibleMonths?: number): Promise<RegisterRecord[]>;
+  /**
+   * Returns true when the access entered the history; false for a retry or replay of the
+   * same attendance, a repeat view by the same author (care setting and name) within 24
+   * hours, or an access older than the 25 kept. INVALID_ACCESS_TIME when `at` is no date-time.
+   */
+  recordAccess(nhsNumber: string, access: Access): Promise<boolean>;
+  /** The kept accesses, newest first. */
+  accesses(nhsNumber: string): Promise<Access[]>;
+}
