@@ -11,7 +11,6 @@ import { API_HEADERS, consoleRefusal, sendConsoleError, toJson } from './error-a
 import { ConsoleError } from './errors.js';
 import { Gate } from './gate.js';
 import { ConsoleKeys } from './keys.js';
-import { locator } from './locate.js';
 import { Lockout } from './lockout.js';
 import { MessageViews } from './message-view.js';
 import { readRoutes } from './read-routes.js';
@@ -53,7 +52,7 @@ function consoleContext(options: ConsoleApiOptions): ConsoleContext {
     edits: new EditReplay({ redis, prefix: keyPrefix, failed: cpis.failed, store, arrivals: cpis.arrivals, settings: cpis.settings, log: options.log }),
   };
   const views = new MessageViews({
-    locate: locator(redis, store), store, directory, attempts: new AttemptLog(redis, keyPrefix), audit, failed: cpis?.failed, edits: operations?.edits,
+    store, directory, attempts: new AttemptLog(redis, keyPrefix), audit, failed: cpis?.failed, edits: operations?.edits,
   });
   return {
     ...options, accounts, sessions, audit, views, operations,

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ConsoleSettings, CpisSettings } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { RedisMailboxStore } from '../mailbox/redis-store.js';
+import type { MailboxStore } from '../mailbox/store.js';
 import type { Directory } from '../mesh/directory.js';
 import type { BulkReplays } from '../operations/bulk-replay.js';
 import type { EditReplay } from '../operations/edit-replay.js';
@@ -21,7 +21,7 @@ export interface ConsoleApiOptions {
   settings: ConsoleSettings;
   redis: Redis;
   keyPrefix: string;
-  store: RedisMailboxStore;
+  store: MailboxStore;
   directory: Directory;
   /** Cookies are marked Secure when the hub serves TLS. */
   secureCookies: boolean;

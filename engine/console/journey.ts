@@ -1,9 +1,9 @@
 import type { StoredMessage } from '../mailbox/message.js';
+import type { MailboxStore } from '../mailbox/store.js';
 import type { Attempt } from '../pipeline/attempt-log.js';
 import { deliveredNotificationId, notificationSuffix, orderSuffix } from '../pipeline/notification-worker.js';
 import { replyId } from '../pipeline/replies.js';
 import type { AuditEntry } from './audit.js';
-import type { Locate } from './locate.js';
 
 export type JourneyEvent = 'accepted' | 'attempt' | 'reply' | 'acknowledged' | 'expired' | 'replayed' | 'discarded' | 'edited';
 
@@ -33,9 +33,9 @@ export function replyIds(messageId: string, laOdsCodes: string[]): string[] {
   return suffixes.map((suffix) => replyId(messageId, suffix));
 }
 
-export async function gatherReplies(locate: Locate, message: StoredMessage, laOdsCodes: string[]): Promise<StoredMessage[]> {
+export async function gatherReplies(store: Pick<MailboxStore, 'locate'>, message: StoredMessage, laOdsCodes: string[]): Promise<StoredMessage[]> {
   const delivered = deliveredNotificationId(message);
-  const found = await Promise.all([...replyIds(message.id, laOdsCodes), ...(delivered ? [delivered] : [])].map(locate));
+  const found = await Promise.all([...replyIds(message.id, laOdsCodes), ...(delivered ? [delivered] : [])].map((id) => store.locate(id)));
   return found.filter((m): m is StoredMessage => m !== undefined);
 }
 

@@ -7,7 +7,6 @@ import type { Attempt, AttemptLog } from '../pipeline/attempt-log.js';
 import type { AuditLog } from './audit.js';
 import { ConsoleError } from './errors.js';
 import { buildJourney, gatherReplies, type JourneyStep } from './journey.js';
-import type { Locate } from './locate.js';
 import { maskMessage, maskNhsNumber } from './masking.js';
 import { prettyXml } from './pretty-xml.js';
 
@@ -33,7 +32,6 @@ export function summarise(found: FoundMessage): FailedSummary {
 }
 
 export interface MessageViewDeps {
-  locate: Locate;
   store: MailboxStore;
   directory: Directory;
   attempts: AttemptLog;
@@ -56,7 +54,7 @@ export class MessageViews {
     const [text, attempts, replies, actions, failure, links] = await Promise.all([
       this.text(messageId),
       deps.attempts.list(messageId),
-      gatherReplies(deps.locate, message, laCodes),
+      gatherReplies(deps.store, message, laCodes),
       deps.audit.list({ messageId, limit: 1000 }),
       this.failure(messageId),
       deps.edits?.links(messageId) ?? {},
@@ -84,7 +82,7 @@ export class MessageViews {
   }
 
   private async find(messageId: string) {
-    const message = await this.deps.locate(messageId);
+    const message = await this.deps.store.locate(messageId);
     if (!message) throw new ConsoleError('NOT_FOUND', `no message ${messageId}`);
     return message;
   }

@@ -105,8 +105,7 @@ export class RedisMailboxStore implements MailboxStore {
   }
 
   async track(sender: string, id: string): Promise<StoredMessage | undefined> {
-    const to = await this.redis.get(this.keys.recipientOf(id));
-    const message = to ? await this.get(to, id) : undefined;
+    const message = await this.locate(id);
     return message?.from === sender ? message : undefined;
   }
 
@@ -116,6 +115,12 @@ export class RedisMailboxStore implements MailboxStore {
     const [to, id] = where.split(':');
     const message = await this.get(to, id);
     return message?.from === sender ? message : undefined;
+  }
+
+  /** Through the id-to-recipient lookup, which is kept as long as the content. */
+  async locate(id: string): Promise<StoredMessage | undefined> {
+    const to = await this.redis.get(this.keys.recipientOf(id));
+    return to ? this.get(to, id) : undefined;
   }
 
   async recordHandshake(mailbox: string, info: HandshakeInfo): Promise<void> {

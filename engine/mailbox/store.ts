@@ -58,6 +58,8 @@ export interface MailboxStore {
   /** A message as its sender sees it. */
   track(sender: string, id: string): Promise<StoredMessage | undefined>;
   trackByLocalId(sender: string, localId: string): Promise<StoredMessage | undefined>;
+  /** A message found by id alone, in whichever mailbox received it (as support staff look it up). */
+  locate(id: string): Promise<StoredMessage | undefined>;
   recordHandshake(mailbox: string, info: HandshakeInfo): Promise<void>;
   /** True the first time a token's nonce and count are seen within the window. */
   useNonce(mailbox: string, nonce: string, count: string, windowMs: number): Promise<boolean>;
