@@ -123,10 +123,10 @@ function upsert(held: readonly RegisterRecord[], laOds: string, record: PlanReco
   if (subject.role === 'child' && ageOn(subject.birthDate, plan.start) >= ADULT_AGE) {
     return reject('WRONG_SUBJECT_ROLE', `the subject was ${ADULT_AGE} or over at the plan start, so not a child`);
   }
-  const invalidEnd = checkDates(plan.start, plan.end, today);
+  const invalidEnd = checkDates(plan.type, plan.start, plan.end, today);
   if (invalidEnd) return invalidEnd;
-  const clash = plan.end === undefined && held.find((r) =>
-    r.laOds === laOds && r.type === plan.type && r.end === undefined && r.localId !== record.localId);
+  const clash = isOpen(plan, today) && held.find((r) =>
+    r.laOds === laOds && r.type === plan.type && isOpen(r, today) && r.localId !== record.localId);
   if (clash) return reject('OPEN_PLAN_EXISTS', `this LA already holds an open ${plan.type} for this person under another local id; end or delete it first`);
   const next: RegisterRecord = {
     nhsNumber: subject.nhsNumber,
@@ -148,7 +148,7 @@ function end(own: RegisterRecord, record: PlanRecord, today: string): Decision {
   const endDate = record.plan.end;
   if (endDate === undefined) return reject('MISSING_END_DATE', 'an end needs the plan end date');
   if (!isDate(endDate)) return reject('INVALID_DATE', 'a date is not a calendar date YYYY-MM-DD');
-  return checkDates(own.start, endDate, today) ?? { ok: true, change: { op: 'put', record: { ...own, end: endDate } } };
+  return checkDates(own.type, own.start, endDate, today) ?? { ok: true, change: { op: 'put', record: { ...own, end: endDate } } };
 }
 
 /** A delete says when the record was found to be in error; without that date it is refused, as the contract says. */
@@ -159,10 +159,15 @@ function remove(own: RegisterRecord, record: PlanRecord): Decision {
   return { ok: true, change: { op: 'remove', record: own } };
 }
 
-function checkDates(start: string, endDate: string | undefined, today: string): Decision | undefined {
+/**
+ * A UCPP's end may lie ahead: a pre-birth plan is made with its planned end (the
+ * national UCP carries it always), and stays open until that day (isOpen). A CPP or
+ * LAC ends when the LA says it has ended, so its end is refused before that day.
+ */
+function checkDates(type: PlanType, start: string, endDate: string | undefined, today: string): Decision | undefined {
   if (start > today) return reject('START_IN_FUTURE', 'the plan start is in the future');
   if (endDate === undefined) return undefined;
-  if (endDate > today) return reject('END_IN_FUTURE', 'the plan end is in the future; send the end when the plan has ended');
+  if (endDate > today && type !== 'UCPP') return reject('END_IN_FUTURE', `a ${type} end cannot be in the future; send the end when the plan has ended`);
   if (endDate < start) return reject('END_BEFORE_START', 'the plan end is before its start');
   return undefined;
 }

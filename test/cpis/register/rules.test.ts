@@ -87,6 +87,39 @@ describe('upsert', () => {
     expect(detail(decide([], LA, plan('upsert', { plan: { start: TODAY } }), TODAY))).toBe('OK');
   });
 
+  test.each(['CPP', 'LAC'] as const)('END_IN_FUTURE for a %s: it ends when the LA says it has ended', (type) => {
+    expect(detail(decide([], LA, plan('upsert', { type, plan: { end: '2025-06-16' } }), TODAY))).toBe('END_IN_FUTURE');
+  });
+
+  describe('a UCPP\'s future end is its planned end', () => {
+    const planned = (localId: string, end = '2025-09-30') => plan('upsert', { type: 'UCPP', localId, plan: { end } });
+    const heldUcpp = (localId: string) => put(decide([], LA, planned(localId), TODAY));
+
+    test('accepted, kept, open until that day and visible', () => {
+      const record = heldUcpp('U1');
+      expect(record).toMatchObject({ type: 'UCPP', nhsNumber: MOTHER, end: '2025-09-30' });
+      expect([isOpen(record, TODAY), isOpen(record, '2025-09-29'), isOpen(record, '2025-09-30')]).toEqual([true, true, false]);
+      expect(visible([record], TODAY)).toEqual([record]);
+    });
+
+    test('an end on the start day or after is fine; before it, END_BEFORE_START', () => {
+      expect(detail(decide([], LA, planned('U1', '2025-01-10'), TODAY))).toBe('OK');
+      expect(detail(decide([], LA, planned('U1', '2025-01-09'), TODAY))).toBe('END_BEFORE_START');
+    });
+
+    test('a plan with a planned end is open: OPEN_PLAN_EXISTS for another one from this LA', () => {
+      const open = heldUcpp('U1');
+      expect(detail(decide([open], LA, planned('U2'), TODAY))).toBe('OPEN_PLAN_EXISTS');
+      expect(detail(decide([open], LA, plan('upsert', { type: 'UCPP', localId: 'U2' }), TODAY))).toBe('OPEN_PLAN_EXISTS');
+      const noEnd = put(decide([], LA, plan('upsert', { type: 'UCPP', localId: 'U1' }), TODAY));
+      expect(detail(decide([noEnd], LA, planned('U2'), TODAY))).toBe('OPEN_PLAN_EXISTS');
+    });
+
+    test('once its planned end has come, the LA may start another', () => {
+      expect(detail(decide([heldUcpp('U1')], LA, planned('U2', '2026-03-01'), '2025-09-30'))).toBe('OK');
+    });
+  });
+
   test('END_BEFORE_START, END_IN_FUTURE; an end on the start day is fine', () => {
     expect(detail(decide([], LA, plan('upsert', { plan: { end: '2025-01-09' } }), TODAY))).toBe('END_BEFORE_START');
     expect(detail(decide([], LA, plan('upsert', { plan: { end: '2025-06-16' } }), TODAY))).toBe('END_IN_FUTURE');
@@ -127,6 +160,18 @@ describe('end', () => {
     ['END_IN_FUTURE', { end: '2025-07-01' }],
   ])('%s', (code, p) => {
     expect(detail(decide([held(LA)], LA, plan('end', { plan: p }), TODAY))).toBe(code);
+  });
+
+  test('END_IN_FUTURE for a LAC too', () => {
+    const lac = held(LA, { type: 'LAC' });
+    expect(detail(decide([lac], LA, plan('end', { type: 'LAC', plan: { end: '2025-07-01' } }), TODAY))).toBe('END_IN_FUTURE');
+  });
+
+  test('a UCPP\'s future end is accepted as its planned end: open until then', () => {
+    const ucpp = put(decide([], LA, plan('upsert', { type: 'UCPP' }), TODAY));
+    const ended = put(decide([ucpp], LA, plan('end', { type: 'UCPP', plan: { end: '2025-07-01' } }), TODAY));
+    expect(ended).toEqual({ ...ucpp, end: '2025-07-01' });
+    expect(isOpen(ended, TODAY)).toBe(true);
   });
 });
 
@@ -278,7 +323,7 @@ describe('properties', () => {
 
   test('at most one open plan of a type per person per LA, whatever is sent', () => {
     fc.assert(fc.property(fc.array(fromLa, { maxLength: 30 }), (history) => {
-      const open = [...runAll(history).values()].flat().filter((r) => r.end === undefined).map((r) => `${r.nhsNumber}:${r.laOds}:${r.type}`);
+      const open = [...runAll(history).values()].flat().filter((r) => isOpen(r, TODAY)).map((r) => `${r.nhsNumber}:${r.laOds}:${r.type}`);
       expect(new Set(open).size).toBe(open.length);
     }), { numRuns: 500 });
   });
@@ -289,7 +334,7 @@ describe('properties', () => {
         expect(r.nhsNumber).not.toBe('1234567890');
         expect(r.role).toBe(r.type === 'UCPP' ? 'mother' : 'child');
         expect(r.birthDate <= r.start && r.start <= TODAY).toBe(true);
-        if (r.end !== undefined) expect(r.start <= r.end && r.end <= TODAY).toBe(true);
+        if (r.end !== undefined) expect(r.start <= r.end && (r.type === 'UCPP' || r.end <= TODAY)).toBe(true);
       }
     }), { numRuns: 500 });
   });
