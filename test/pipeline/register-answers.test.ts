@@ -1,3 +1,5 @@
+import { addMonths } from '../../engine/cpis/register/dates.js';
+import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
 import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
 import { today } from '../../engine/pipeline/worker-context.js';
@@ -59,6 +61,22 @@ test('a plan ended today is shown ended in the flag, and its LA is not notified'
   expect(ended.status).toBe('CPF02');
   expect((await attend(child, 'ATT-ENDED-TODAY')).plans).toEqual([{ type: 'CPP', start: '2025-01-10', end: today(), la: LA706 }]);
   expect(await la().count()).toBe(0);
+});
+
+test('a UCPP with a planned end in the future is accepted, flagged open with that end, and its LA is notified', async () => {
+  const [mother] = nhsNumbers(1);
+  const end = addMonths(today(), 3);
+  const accepted = await upload(planFile(LA706, 47, [planRecord(mother, { type: 'UCPP', end })]), 'seq-47');
+  expect(accepted).toMatchObject({ status: 'CPF02', results: [{ code: 'CPR06' }] });
+  expect((await attend(mother, 'ATT-PLANNED-END')).plans).toEqual([{ type: 'UCPP', start: '2025-01-10', end, la: LA706 }]);
+  const [notification] = await collect(la(), 1);
+  expect(value(parseAccessNotification(notification.body)).plans).toEqual([{ type: 'UCPP', start: '2025-01-10', end, localId: `UCPP-${mother}` }]);
+});
+
+test('a CPP with an end in the future is refused (CPR07 END_IN_FUTURE)', async () => {
+  const [child] = nhsNumbers(1);
+  const refused = await upload(planFile(LA706, 48, [planRecord(child, { end: addMonths(today(), 3) })]), 'seq-48');
+  expect(refused).toMatchObject({ status: 'CPF04', results: [{ code: 'CPR07', detail: 'END_IN_FUTURE' }] });
 });
 
 test('a delete without its delete date is refused (CPR07 MISSING_DELETE_DATE) and the plan stays', async () => {
