@@ -8,7 +8,8 @@ import { MiB, type ParseOptions } from '../xml/codec.js';
 import { ok, type Result } from '../xml/result.js';
 import { attribute, child, children, optionalChild, text, treeParser, type Tree } from '../xml/tree.js';
 import { validate } from '../xml/validate.js';
-import { HL7_NAMESPACE, OID, phoneOf } from './hl7.js';
+import { HL7_NAMESPACE, hl7Document, OID, organisationId, phoneOf, telecoms } from './hl7.js';
+import { planInformation, subjectTemplate } from './templates.js';
 import { SUBJECT_TEMPLATE, UPLOAD_TEMPLATE, type DmsPlanType } from './vocabulary.js';
 
 /** Dates as sent, `yyyyMMddHHmm` in UK local time. */
@@ -152,4 +153,26 @@ export function parseDmsUpload(xml: string | Buffer, options: ParseOptions = {})
     doc.dispose();
   }
   return ok(readFile(child(parseTree(text), 'File')));
+}
+
+/** Writes an upload as an LA's system would: for tests, benchmarks and the demo's DMS-format LA. */
+export function buildDmsUpload(upload: DmsUpload): string {
+  return hl7Document('File', {
+    creationTime: { '@value': upload.created },
+    id: { '@extension': upload.fileId },
+    transmissionQuantity: { '@value': String(upload.transmissionQuantity) },
+    communicationFunctionSnd: {
+      organisation: {
+        id: organisationId(upload.sender.ods),
+        name: upload.sender.name,
+        telecom: telecoms(upload.sender.officePhone, upload.sender.emergencyPhone),
+      },
+    },
+    record: upload.records.map((record) => ({
+      'CP-ISRecord': {
+        pertinentInformation: record.plans.map(planInformation),
+        subject: record.subjects.map(subjectTemplate),
+      },
+    })),
+  });
 }
