@@ -19,8 +19,6 @@ export interface FileResponseInput {
   /** When the response was made, ISO 8601 with a zone. */
   created: string;
   status: FileStatus;
-  /** Why, for a file-level status (CPF01, a refused sender): carried as the code's originalText. */
-  reason?: string;
   /** The LA answered. */
   recipient: LocalAuthority;
   /** One per record of the file, in file order; empty when the file was refused whole. */
@@ -56,7 +54,8 @@ export function buildFileResponse(input: FileResponseInput): string {
     transmissionQuantity: { '@value': String(readable ? input.outcomes.length : -1) },
     acknowledgementFile: {
       acknowledgementFileDetail: {
-        code: { '@code': input.status, '@displayName': FILE_STATUS_DISPLAY[input.status], originalText: input.reason },
+        // The national schema allows no text here: a file-level reason is for the hub's own records.
+        code: { '@code': input.status, '@displayName': FILE_STATUS_DISPLAY[input.status] },
       },
     },
     acknowledgementRecord: failed.length > 0 ? { acknowledgementRecordDetail: failed.map(recordDetail) } : undefined,
