@@ -30,7 +30,7 @@ const DMS = new Set<string>(['File', 'FileResponse', 'CP-ISAccessToServiceNotifi
 
 /** What comes before the root: a BOM, the declaration, comments, processing instructions, white space. */
 const PROLOG = /^\uFEFF?(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*/;
-const START_TAG = /^<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/;
+const START_TAG = /^<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/;
 const ATTRIBUTE = /([^\s=>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 /** Enough for any prolog a supplier writes; a root further in is not recognised. */
 const LOOK = 64 * 1024;
