@@ -135,10 +135,28 @@ export interface FlagResponse {
 export interface AccessNotification {
   attendanceId: string;
   subject: Person;
-  plans: { type: PlanType; start: string; end?: string; localId: string }[];
+  /**
+   * `uploadFile` (added for the national notification's `referredToLAUploadFile`): the id of
+   * the LA's upload file that last set the record, when the register kept it.
+   */
+  plans: { type: PlanType; start: string; end?: string; localId: string; uploadFile?: string }[];
   arrival: string;
   careSetting: CareSetting;
   viewedBy?: Clinician;
+}
+
+/**
+ * Hub to each LA holding records for an NHS number support staff have found superseded (the
+ * hub has no PDS feed). The records stay until the LA re-uploads them under the new number.
+ */
+export interface InactiveNhsNumberNotice {
+  nhsNumber: string;
+  replacement: string;
+  /** When support staff recorded it, `YYYY-MM-DDThh:mm:ssZ`. */
+  at: string;
+  la: { ods: string; name: string };
+  /** Each record the LA holds for the old number; `uploadFile` as in AccessNotification. */
+  records: { type: PlanType; localId: string; uploadFile?: string }[];
 }
 
 /** One record in the register: per NHS number, per LA and plan type. */

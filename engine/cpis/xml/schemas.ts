@@ -15,7 +15,10 @@ export type SchemaName =
   | 'attendance'
   | 'flag-response'
   | 'access-notification'
-  | 'mesh-report';
+  | 'mesh-report'
+  | 'inactive-nhs-number'
+  /** The national upload (DMS), in the HL7 v3 namespace: see schemas/dms/README.md. */
+  | 'dms/upload';
 
 const DIRECTORY = new URL('../../../schemas/', import.meta.url);
 
@@ -25,7 +28,7 @@ const DIRECTORY = new URL('../../../schemas/', import.meta.url);
  * provider can read these files and nothing else, whatever a document asks for.
  */
 const BASE = 'cpis-schemas:///';
-const INCLUDED = ['common.xsd'];
+const INCLUDED = ['common.xsd', 'dms/localisation.xsd'];
 
 const validators = new Map<SchemaName, XsdValidator>();
 let includesRegistered = false;

@@ -5,8 +5,10 @@ import { NAMESPACE, validatorFor, type SchemaName } from './schemas.js';
 
 export interface Expected {
   schema: SchemaName;
-  /** The root element's local name, in NAMESPACE. */
+  /** The root element's local name, in `namespace`. */
   root: string;
+  /** NAMESPACE unless given (the national documents are in HL7 v3's). */
+  namespace?: string;
 }
 
 /**
@@ -16,10 +18,11 @@ export interface Expected {
  */
 export function validate(doc: XmlDocument, expected: Expected): Result<void> {
   const root = doc.root;
-  if (root.name !== expected.root || root.namespaceUri !== NAMESPACE) {
+  const namespace = expected.namespace ?? NAMESPACE;
+  if (root.name !== expected.root || root.namespaceUri !== namespace) {
     return fail(
       'WRONG_DOCUMENT',
-      `expected the root element {${NAMESPACE}}${expected.root}, found {${root.namespaceUri}}${root.name}`,
+      `expected the root element {${namespace}}${expected.root}, found {${root.namespaceUri}}${root.name}`,
     );
   }
   try {

@@ -6,6 +6,8 @@ import { buildFlagResponse, parseFlagResponse } from '../../../engine/cpis/xml/f
 import { buildMeshReport, parseMeshReport } from '../../../engine/cpis/xml/mesh-report.js';
 import { buildPlanUpdateAck, parsePlanUpdateAck } from '../../../engine/cpis/xml/plan-update-ack.js';
 import { buildPlanUpdate, parsePlanUpdate } from '../../../engine/cpis/xml/plan-update.js';
+import { buildInactiveNhsNumber, parseInactiveNhsNumber } from '../../../engine/cpis/xml/inactive-nhs-number.js';
+import { buildDmsUpload, parseDmsUpload } from '../../../engine/cpis/dms/upload.js';
 import type { Result } from '../../../engine/cpis/xml/result.js';
 import type { SchemaName } from '../../../engine/cpis/xml/schemas.js';
 
@@ -21,4 +23,6 @@ export const messages: Record<SchemaName, AnyCodec> = {
   'flag-response': { parse: parseFlagResponse, build: buildFlagResponse },
   'access-notification': { parse: parseAccessNotification, build: buildAccessNotification },
   'mesh-report': { parse: parseMeshReport, build: buildMeshReport },
+  'inactive-nhs-number': { parse: parseInactiveNhsNumber, build: buildInactiveNhsNumber },
+  'dms/upload': { parse: parseDmsUpload, build: buildDmsUpload },
 };
