@@ -5,17 +5,19 @@ import { buildPlanUpdate } from '../engine/cpis/xml/plan-update.js';
 
 /**
  * The parties of `config/sample.yaml` and documents between them, for the tests and the
- * benchmarks: one trust (RR8PAS), two LAs (LA706CSC, LA708CSC), the hub (X26HUB).
+ * benchmarks: one trust (RR8PAS), three LAs (LA706CSC, LA708CSC native; LA709CSC on the national
+ * documents), the hub (X26HUB).
  */
 export const SAMPLE_CONFIG = 'config/sample.yaml';
 export const SHARED_KEY = 'TestKey';
 
 export const PASSWORDS: Record<string, string> = {
-  X26HUB: 'hub-password', RR8PAS: 'trust-password', LA706CSC: 'la706-password', LA708CSC: 'la708-password',
+  X26HUB: 'hub-password', RR8PAS: 'trust-password', LA706CSC: 'la706-password', LA708CSC: 'la708-password', LA709CSC: 'la709-password',
 };
 
 export const LA706 = { ods: '706', name: 'Leeds City Council', officePhone: '0113 222 4401', emergencyPhone: '0113 240 9536' };
 export const LA708 = { ods: '708', name: 'Kirklees Council', officePhone: '01484 456848', emergencyPhone: '01484 414933' };
+export const LA709 = { ods: '709', name: 'Bradford Metropolitan District Council', officePhone: '01274 435600', emergencyPhone: '01274 431010' };
 
 /** `count` distinct valid NHS numbers, in order from `base` (a random one unless given), skipping impossible ones. */
 export function nhsNumbers(count: number, base = 100_000_000 + Math.floor(Math.random() * 800_000_000)): string[] {

@@ -21,6 +21,8 @@ const mailbox = z.object({
   organisation: odsCode,
   name: z.string().min(1).optional(),
   password: secret,
+  /** The dialect the hub answers this mailbox in: its own (`native`) or the national CP-IS documents (`dms`). */
+  format: z.enum(['native', 'dms']).default('native'),
 }).strict();
 
 /** `*` stands for every mailbox. */
@@ -160,6 +162,7 @@ function duplicates(values: string[]): number[] {
 export type HubConfigFile = z.output<typeof configSchema>;
 export type Organisation = HubConfigFile['organisations'][number];
 export type MailboxConfig = HubConfigFile['mailboxes'][number];
+export type WireFormat = MailboxConfig['format'];
 export type WorkflowConfig = HubConfigFile['workflows'][number];
 export type MeshSettings = HubConfigFile['mesh'];
 export type CpisSettings = NonNullable<HubConfigFile['cpis']>;

@@ -1,5 +1,5 @@
 import type { HubConfig } from '../config/load.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, type Organisation, type WorkflowConfig } from '../config/schema.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, type Organisation, type WireFormat, type WorkflowConfig } from '../config/schema.js';
 import { MeshError } from './errors.js';
 
 export interface MailboxEntry {
@@ -7,6 +7,7 @@ export interface MailboxEntry {
   name: string;
   password: string;
   organisation: Organisation;
+  format: WireFormat;
 }
 
 /**
@@ -22,7 +23,7 @@ export class Directory {
     for (const o of config.organisations) this.organisations.set(o.ods, o);
     for (const m of config.mailboxes) {
       const organisation = this.organisations.get(m.organisation)!;
-      this.mailboxes.set(m.id, { id: m.id, name: m.name ?? `${organisation.name} ${m.id}`, password: m.password, organisation });
+      this.mailboxes.set(m.id, { id: m.id, name: m.name ?? `${organisation.name} ${m.id}`, password: m.password, organisation, format: m.format });
     }
     for (const w of config.workflows) this.workflows.set(w.id, w);
   }
