@@ -2,6 +2,7 @@ import { checkDigit } from '../engine/cpis/nhs-number.js';
 import type { Attendance, PlanRecord, PlanUpdateFile } from '../engine/cpis/types.js';
 import { buildAttendance } from '../engine/cpis/xml/attendance.js';
 import { buildPlanUpdate } from '../engine/cpis/xml/plan-update.js';
+import { buildDmsUpload, type DmsRecord } from '../engine/cpis/dms/upload.js';
 
 /**
  * The parties of `config/sample.yaml` and documents between them, for the tests and the
@@ -54,5 +55,24 @@ export function attendanceXml(nhsNumber: string, attendanceId: string, overrides
     patient: { nhsNumber, familyName: 'Testchild', givenName: 'Alex', birthDate: '2015-03-01' },
     viewedBy: { name: 'Dr Test', role: 'Registrar' },
     ...overrides,
+  });
+}
+
+/** A national child record: a CPP from 2025-01-10 for `nhsNumber`, with the LA's own id for the child. */
+export function nationalRecord(nhsNumber: string, overrides: Partial<Pick<DmsRecord, 'plans'>> & { localId?: string } = {}): Omit<DmsRecord, 'position'> {
+  return {
+    plans: overrides.plans ?? [{ type: 'CPP', start: '202501100900' }],
+    subjects: [{ kind: 'child', nhsNumber, localId: overrides.localId ?? `BD-${nhsNumber}`, localIdAuthority: '709:BRADFORD MDC', birthTime: '20150301', givenName: 'Alex', familyName: 'Testchild' }],
+  };
+}
+
+/** A national upload (`File`, DMS 1.0 RC5) from `la`, as an existing CP-IS system sends it. */
+export function nationalPlanFile(la: typeof LA709, fileId: string, records: Omit<DmsRecord, 'position'>[]): string {
+  return buildDmsUpload({
+    fileId,
+    created: '202611010900+0000',
+    transmissionQuantity: records.length,
+    sender: { ods: la.ods, name: la.name, officePhone: la.officePhone, emergencyPhone: la.emergencyPhone },
+    records: records.map((r, i) => ({ ...r, position: i + 1 })),
   });
 }

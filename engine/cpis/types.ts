@@ -40,6 +40,8 @@ export interface PlanRecord {
   action: PlanAction;
   subject: Subject;
   plan: Plan;
+  /** The LA's id for the file that carries the record, when its dialect names one (a national upload). */
+  uploadFile?: string;
 }
 
 /** LA to hub. */
@@ -171,6 +173,8 @@ export interface RegisterRecord {
   birthDate: string;
   start: string;
   end?: string;
+  /** The LA's id for the upload that last set the record, when it named one. */
+  uploadFile?: string;
 }
 
 export interface Access {

@@ -32,7 +32,7 @@ export function attendanceHandler(ctx: WorkerContext): MessageHandler {
       from: ctx.settings.hubMailbox,
       to: message.from,
       workflowId: replyWorkflow(ctx, message.workflowId),
-      xml: buildFlagResponse({ attendanceId: attendance.attendanceId, nhsNumber, plans: records.map((r) => flaggedPlan(ctx, r)) }),
+      xml: buildFlagResponse({ attendanceId: attendance.attendanceId, nhsNumber, plans: await flaggedPlans(ctx, records) }),
       localId: message.localId,
     });
     if (records.length === 0) return;
@@ -66,14 +66,18 @@ function readAttendance(ctx: WorkerContext, message: StoredMessage, body: Buffer
   return attendance;
 }
 
-function localAuthority(ctx: WorkerContext, ods: string): LocalAuthority {
+/** The LA's name from the configuration; its phones as its latest upload gave them, else as configured. */
+async function localAuthority(ctx: WorkerContext, ods: string): Promise<LocalAuthority> {
   const org = ctx.directory.organisation(ods);
-  if (!org?.phones.emergency) throw new ProcessingError('HUB_CONFIGURATION', `LA ${ods} is not configured with an emergency duty phone`);
-  return { ods, name: org.name, officePhone: org.phones.office, emergencyPhone: org.phones.emergency };
+  const uploaded = await ctx.register.contacts(ods);
+  const emergencyPhone = uploaded?.emergencyPhone ?? org?.phones.emergency;
+  if (!org || !emergencyPhone) throw new ProcessingError('HUB_CONFIGURATION', `LA ${ods} has no emergency duty phone, uploaded or configured`);
+  return { ods, name: org.name, officePhone: uploaded?.officePhone ?? org.phones.office, emergencyPhone };
 }
 
-function flaggedPlan(ctx: WorkerContext, record: RegisterRecord): FlaggedPlan {
-  return { type: record.type, start: record.start, end: record.end, la: localAuthority(ctx, record.laOds) };
+async function flaggedPlans(ctx: WorkerContext, records: RegisterRecord[]): Promise<FlaggedPlan[]> {
+  const las = new Map(await Promise.all([...new Set(records.map((r) => r.laOds))].map(async (ods) => [ods, await localAuthority(ctx, ods)] as const)));
+  return records.map((r) => ({ type: r.type, start: r.start, end: r.end, la: las.get(r.laOds)! }));
 }
 
 function byLa(records: RegisterRecord[]): Map<string, RegisterRecord[]> {
@@ -87,7 +91,7 @@ function notification(attendance: Attendance, records: RegisterRecord[]): Access
   return {
     attendanceId: attendance.attendanceId,
     subject: { nhsNumber: first.nhsNumber, familyName: first.familyName, givenName: first.givenName, birthDate: first.birthDate },
-    plans: records.map((r) => ({ type: r.type, start: r.start, end: r.end, localId: r.localId })),
+    plans: records.map((r) => ({ type: r.type, start: r.start, end: r.end, localId: r.localId, uploadFile: r.uploadFile })),
     arrival: attendance.arrival,
     careSetting: attendance.careSetting,
     viewedBy: attendance.viewedBy,

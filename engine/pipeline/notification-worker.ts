@@ -1,3 +1,6 @@
+import { buildDmsAccessNotification } from '../cpis/dms/access-notification.js';
+import { parseAccessNotification } from '../cpis/xml/access-notification.js';
+import { oneLine } from '../cpis/xml/result.js';
 import type { StoredMessage } from '../mailbox/message.js';
 import { ProcessingError } from './processing-error.js';
 import { replyId, sendReply } from './replies.js';
@@ -51,9 +54,16 @@ export function notificationHandler(ctx: WorkerContext): MessageHandler {
       from: hubMailbox,
       to: mailbox.id,
       workflowId: workflows.accessNotification,
-      xml: body.toString('utf8'),
+      xml: mailbox.format === 'dms' ? national(body, order.linkedMsgId, mailbox.organisation) : body.toString('utf8'),
     });
   };
+}
+
+/** The order holds the notification in the hub's own dialect; an LA on the national documents gets it as one. */
+function national(body: Buffer, attendanceMessageId: string, la: { ods: string; name: string }): string {
+  const parsed = parseAccessNotification(body);
+  if (!parsed.ok) throw new ProcessingError(parsed.error.code === 'SCHEMA_INVALID' ? 'SCHEMA_INVALID' : 'NOT_READABLE', oneLine(parsed.error));
+  return buildDmsAccessNotification(parsed.value, { attendanceMessageId, at: parsed.value.arrival, la: { ods: la.ods, name: la.name } });
 }
 
 /** The id of the notification an order delivers (once delivered, a step of the order's journey). */

@@ -1,19 +1,51 @@
+import { recognise } from '../cpis/recognise.js';
 import { buildPlanUpdateAck } from '../cpis/xml/plan-update-ack.js';
 import { parsePlanUpdate } from '../cpis/xml/plan-update.js';
 import { oneLine } from '../cpis/xml/result.js';
 import type { FileStatus, PlanUpdateAck, RecordResult } from '../cpis/types.js';
 import type { StoredMessage } from '../mailbox/message.js';
+import { answerUnreadable, nationalUploadHandler } from './national-upload.js';
 import { ProcessingError } from './processing-error.js';
-import { sendReply } from './replies.js';
+import { answerUpload } from './upload-answer.js';
 import type { MessageHandler } from './workers.js';
-import { replyWorkflow, today, type WorkerContext } from './worker-context.js';
+import { today, type WorkerContext } from './worker-context.js';
 
 /**
- * An LA's plan update file: read it, apply its records to the register, and answer
+ * An LA's upload, in either dialect, recognised by its root element and namespace: a
+ * national `File` goes to its own handler and is answered with a `FileResponse`; anything
+ * a native `planUpdate` is our own file. A document of another kind is refused in the
+ * dialect of the sending mailbox, saying what it was; one that cannot be read at all too.
+ */
+export function planUpdateHandler(ctx: WorkerContext): MessageHandler {
+  const native = nativeUploadHandler(ctx);
+  const national = nationalUploadHandler(ctx);
+  return async (message, body) => {
+    const kind = recognise(body);
+    if (kind?.format === 'dms' && kind.message === 'File') return national(message, body);
+    if (kind?.format === 'native' && kind.message === 'planUpdate') return native(message, body);
+    if (kind) return refuseDocument(ctx, message, `${kind.message} (${kind.format === 'dms' ? 'national' : 'native'} dialect)`);
+    // Not XML we know: the sending mailbox's dialect says how to answer that it cannot be read.
+    return (ctx.directory.mailbox(message.from)?.format === 'dms' ? national : native)(message, body);
+  };
+}
+
+/** A document that is not an upload, on the upload workflow: CPF01 in the mailbox's own dialect. */
+async function refuseDocument(ctx: WorkerContext, message: StoredMessage, what: string): Promise<never> {
+  const reason = `a ${what} is not a plan update file: send a planUpdate or a national File`;
+  if (ctx.directory.mailbox(message.from)?.format === 'dms') {
+    await answerUnreadable(ctx, message);
+  } else {
+    await acknowledge(ctx, message, { sequence: -1, status: 'CPF01', recordsProcessed: 0, reason, results: [] });
+  }
+  throw new ProcessingError('NOT_READABLE', reason, true);
+}
+
+/**
+ * Our own plan update file: read it, apply its records to the register, and answer
  * with the acknowledgement (CPF02/03/04 and a CPR code per record). A file that
  * cannot be read gets CPF01 with sequence -1 and is held as failed.
  */
-export function planUpdateHandler(ctx: WorkerContext): MessageHandler {
+function nativeUploadHandler(ctx: WorkerContext): MessageHandler {
   return async (message, body) => {
     const parsed = parsePlanUpdate(body);
     if (!parsed.ok) {
@@ -45,14 +77,5 @@ export function fileStatus(results: readonly RecordResult[]): FileStatus {
 }
 
 async function acknowledge(ctx: WorkerContext, message: StoredMessage, ack: PlanUpdateAck): Promise<void> {
-  await sendReply(ctx.store, {
-    sourceId: message.id,
-    suffix: 'ACK',
-    from: ctx.settings.hubMailbox,
-    to: message.from,
-    workflowId: replyWorkflow(ctx, message.workflowId),
-    xml: buildPlanUpdateAck(ack),
-    localId: message.localId,
-    fileName: `${message.localId ?? message.id}.ack.xml`,
-  });
+  await answerUpload(ctx, message, buildPlanUpdateAck(ack));
 }

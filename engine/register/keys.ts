@@ -21,7 +21,9 @@ export class RegisterKeys {
    * sequence and a digest of its records: a different file that reuses a sequence is
    * another upload, while a resend of the same records is the same one.
    */
-  results(laOds: string, sequence: number, digest: string): string { return `${this.tag}:results:${laOds}:${sequence}:${digest}`; }
+  results(laOds: string, sequence: number | string, digest: string): string { return `${this.tag}:results:${laOds}:${sequence}:${digest}`; }
+  /** Hash: the office and emergency phones an LA's latest upload gave. */
+  contacts(laOds: string): string { return `${this.tag}:contacts:${laOds}`; }
   /** Sorted set by time: the most recent accesses. */
   accesses(nhsNumber: string): string { return `${this.tag}:access:${nhsNumber}`; }
   /** Sorted set by time: attendance ids already counted. */

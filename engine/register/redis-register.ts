@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { checkNhsNumber } from '../cpis/nhs-number.js';
-import type { Access, PlanUpdateFile, RecordResult, RegisterRecord } from '../cpis/types.js';
+import type { Access, RecordResult, RegisterRecord } from '../cpis/types.js';
 import { RegisterKeys, VERSION_FIELD } from './keys.js';
 import { DEFAULT_ENDED_VISIBLE_MONTHS, decideBatch, recordId, visible, type BatchOutcome, type NumberedRecord } from '../cpis/register/rules.js';
-import { RegisterError, type Register } from './register.js';
+import { RegisterError, type LaContacts, type Register, type Upload } from './register.js';
 import { defineRegisterScripts } from './scripts.js';
 
 export interface RegisterOptions {
@@ -37,7 +37,7 @@ export class RedisRegister implements Register {
     defineRegisterScripts(redis);
   }
 
-  async applyPlanUpdate(laOds: string, file: PlanUpdateFile, today: string): Promise<RecordResult[]> {
+  async applyPlanUpdate(laOds: string, file: Upload, today: string): Promise<RecordResult[]> {
     const resultsKey = this.keys.results(laOds, file.sequence, uploadDigest(file));
     const results: RecordResult[] = [];
     for (let from = 0; from < file.records.length; from += this.batchSize) {
@@ -63,12 +63,23 @@ export class RedisRegister implements Register {
     return added === 1;
   }
 
+  async setContacts(laOds: string, contacts: LaContacts): Promise<void> {
+    const key = this.keys.contacts(laOds);
+    const fields = Object.entries(contacts).filter(([, phone]) => phone !== undefined);
+    if (fields.length > 0) await this.redis.multi().del(key).hset(key, Object.fromEntries(fields)).exec();
+  }
+
+  async contacts(laOds: string): Promise<LaContacts | undefined> {
+    const fields = await this.redis.hgetall(this.keys.contacts(laOds));
+    return Object.keys(fields).length === 0 ? undefined : fields;
+  }
+
   async accesses(nhsNumber: string): Promise<Access[]> {
     const entries = await this.redis.zrevrange(this.keys.accesses(nhsNumber), 0, HISTORY_KEPT - 1);
     return entries.map((e) => (JSON.parse(e) as [string, Access])[1]);
   }
 
-  private async applyBatch(resultsKey: string, sequence: number, batch: NumberedRecord[], laOds: string, today: string): Promise<RecordResult[]> {
+  private async applyBatch(resultsKey: string, sequence: number | string, batch: NumberedRecord[], laOds: string, today: string): Promise<RecordResult[]> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { stored, people } = await this.read(resultsKey, batch);
       const pending = batch.filter((b) => !stored.has(b.position));
@@ -115,7 +126,7 @@ export class RedisRegister implements Register {
 }
 
 /** What makes two files the same upload: their records, whatever the file's creation time says. */
-function uploadDigest(file: PlanUpdateFile): string {
+function uploadDigest(file: Upload): string {
   return createHash('sha256').update(JSON.stringify(file.records)).digest('base64url').slice(0, 22);
 }
 

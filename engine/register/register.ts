@@ -1,4 +1,4 @@
-import type { Access, PlanUpdateFile, RecordResult, RegisterRecord } from '../cpis/types.js';
+import type { Access, LocalAuthority, PlanRecord, RecordResult, RegisterRecord } from '../cpis/types.js';
 
 export type RegisterErrorCode = 'CONTENDED' | 'INVALID_ACCESS_TIME';
 
@@ -8,6 +8,15 @@ export class RegisterError extends Error {
     super(message);
   }
 }
+
+/** What the register applies: an LA's file, named by its sequence (native) or file id (national). */
+export interface Upload {
+  sequence: number | string;
+  records: readonly PlanRecord[];
+}
+
+/** The phones an LA gave in its latest upload that named any. */
+export type LaContacts = Partial<Pick<LocalAuthority, 'officePhone' | 'emergencyPhone'>>;
 
 /**
  * The CP-IS register: who is on a plan, held by which LA, and who looked. The rules
@@ -21,7 +30,7 @@ export interface Register {
    * process) answer with their stored result. A different file under a sequence already
    * used is applied as its own upload.
    */
-  applyPlanUpdate(laOds: string, file: PlanUpdateFile, today: string): Promise<RecordResult[]>;
+  applyPlanUpdate(laOds: string, upload: Upload, today: string): Promise<RecordResult[]>;
   /** The records visible for this NHS number today, in record id order. */
   lookup(nhsNumber: string, today: string, endedVisibleMonths?: number): Promise<RegisterRecord[]>;
   /**
@@ -32,4 +41,8 @@ export interface Register {
   recordAccess(nhsNumber: string, access: Access): Promise<boolean>;
   /** The kept accesses, newest first. */
   accesses(nhsNumber: string): Promise<Access[]>;
+  /** Keeps the contact numbers an LA's upload carried, replacing those of an earlier upload (none given: nothing changes). */
+  setContacts(laOds: string, contacts: LaContacts): Promise<void>;
+  /** The numbers the LA last uploaded, if it ever did. */
+  contacts(laOds: string): Promise<LaContacts | undefined>;
 }

@@ -5,7 +5,7 @@ import { PASSWORDS, SAMPLE_CONFIG, SHARED_KEY } from '../../scripts/sample-excha
 import { startTestHub, type TestHub } from './hub.js';
 import type winston from 'winston';
 
-export { attendanceXml, LA706, LA708, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from '../../scripts/sample-exchange.js';
+export { attendanceXml, LA706, LA708, LA709, nationalPlanFile, nationalRecord, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from '../../scripts/sample-exchange.js';
 
 /** The sample CP-IS hub with quick retries and stalled-job checks, so failures show within a test. */
 export function startCpisHub(

@@ -139,6 +139,7 @@ function upsert(held: readonly RegisterRecord[], laOds: string, record: PlanReco
     birthDate: subject.birthDate,
     start: plan.start,
     ...(plan.end === undefined ? {} : { end: plan.end }),
+    ...uploadFileOf(record),
   };
   return { ok: true, change: { op: 'put', record: next } };
 }
@@ -148,8 +149,10 @@ function end(own: RegisterRecord, record: PlanRecord, today: string): Decision {
   const endDate = record.plan.end;
   if (endDate === undefined) return reject('MISSING_END_DATE', 'an end needs the plan end date');
   if (!isDate(endDate)) return reject('INVALID_DATE', 'a date is not a calendar date YYYY-MM-DD');
-  return checkDates(own.type, own.start, endDate, today) ?? { ok: true, change: { op: 'put', record: { ...own, end: endDate } } };
+  return checkDates(own.type, own.start, endDate, today) ?? { ok: true, change: { op: 'put', record: { ...own, end: endDate, ...uploadFileOf(record) } } };
 }
+
+const uploadFileOf = (record: PlanRecord) => (record.uploadFile === undefined ? {} : { uploadFile: record.uploadFile });
 
 /** A delete says when the record was found to be in error; without that date it is refused, as the contract says. */
 function remove(own: RegisterRecord, record: PlanRecord): Decision {

@@ -10,7 +10,7 @@ import {
   writePerson,
   writePlanDates,
 } from './common.js';
-import { child, children, optionalChild, text, type Tree } from './tree.js';
+import { child, children, optionalChild, optionalText, text, type Tree } from './tree.js';
 
 /** Hub to each LA with an open plan for the patient. */
 const accessNotification = defineCodec<AccessNotification>({
@@ -20,7 +20,7 @@ const accessNotification = defineCodec<AccessNotification>({
   read: (root) => ({
     attendanceId: text(root, 'attendanceId'),
     subject: readPerson(child(root, 'subject')),
-    plans: children(root, 'plan').map((plan: Tree) => ({ ...readPlanDates(plan), localId: text(plan, 'localId') })),
+    plans: children(root, 'plan').map((plan: Tree) => ({ ...readPlanDates(plan), localId: text(plan, 'localId'), uploadFile: optionalText(plan, 'uploadFile') })),
     arrival: text(root, 'arrival'),
     careSetting: readCareSetting(child(root, 'careSetting')),
     viewedBy: optionalChild(root, 'viewedBy', readClinician),
@@ -28,7 +28,7 @@ const accessNotification = defineCodec<AccessNotification>({
   write: (value) => ({
     attendanceId: value.attendanceId,
     subject: writePerson(value.subject),
-    plan: value.plans.map((plan) => ({ ...writePlanDates(plan), localId: plan.localId })),
+    plan: value.plans.map((plan) => ({ ...writePlanDates(plan), localId: plan.localId, uploadFile: plan.uploadFile })),
     arrival: value.arrival,
     careSetting: writeCareSetting(value.careSetting),
     viewedBy: value.viewedBy && writeClinician(value.viewedBy),
