@@ -138,10 +138,11 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
   const attempts = new AttemptLog(redis, prefix);
   const arrivals = new Arrivals(queues, store, settings, log);
   const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log, (w) => directory.maxMessageBytes(w), parts.metrics);
+  const register = new RedisRegister(redis, { keys: new RegisterKeys(prefix) });
   stops.push(async () => { await Promise.all(Object.values(queues).map((q) => q.close())); await bull.quit(); });
   if (parts.role !== 'api') {
     const ctx: WorkerContext = {
-      store, directory, register: new RedisRegister(redis, { keys: new RegisterKeys(prefix) }), settings, log,
+      store, directory, register, settings, log,
       enqueue: (id, workflowId) => arrivals.enqueue(id, workflowId),
     };
     const workers = new CpisWorkers({
@@ -160,5 +161,5 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
     parts.every(settings.sweepEvery, () => arrivals.sweep(), 'arrivals sweep');
     log.info('CP-IS workers running', { mailbox: settings.hubMailbox, concurrency: settings.concurrency });
   }
-  return { arrivals, failed, queues };
+  return { arrivals, failed, queues, register };
 }

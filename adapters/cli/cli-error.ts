@@ -1,7 +1,7 @@
 import type { ConsoleErrorCode } from '../../engine/console/errors.js';
 
 /** The API's codes, and what only the command line can run into. */
-export type CliCode = ConsoleErrorCode | 'USAGE' | 'UNREACHABLE' | 'BAD_ANSWER' | 'CANCELLED' | 'PASSWORD_MISMATCH' | 'INTERRUPTED';
+export type CliCode = ConsoleErrorCode | 'USAGE' | 'UNREACHABLE' | 'BAD_ANSWER' | 'CANCELLED' | 'PASSWORD_MISMATCH' | 'INTERRUPTED' | 'NOT_NOTIFIED';
 
 /** What a command failed with: printed as `cpisx: CODE: message`, exiting with `exitCode`. */
 export class CliError extends Error {

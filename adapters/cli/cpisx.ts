@@ -5,6 +5,7 @@ import { auditCommand } from './audit-command.js';
 import { failedCommand } from './failed-command.js';
 import { consoleCommand } from './hash-password-command.js';
 import { mailboxCommand } from './mailbox-command.js';
+import { nhsNumberCommand } from './nhs-number-command.js';
 import { packageVersion } from './package-version.js';
 import { runProgram } from './run.js';
 
@@ -16,6 +17,7 @@ const program = new Command('cpisx')
   .addCommand(failedCommand())
   .addCommand(auditCommand())
   .addCommand(mailboxCommand())
+  .addCommand(nhsNumberCommand())
   .addCommand(consoleCommand());
 
 await runProgram(program);

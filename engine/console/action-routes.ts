@@ -3,7 +3,9 @@ import type { AuditLog } from './audit.js';
 import type { ConsoleContext } from './context.js';
 import { ConsoleError } from './errors.js';
 import { guarded, type Guard, type Params } from './guarded.js';
-import { bulkReplay, discard, edit, parse } from './requests.js';
+import { maskNhsNumber } from './masking.js';
+import { bulkReplay, discard, edit, parse, superseded } from './requests.js';
+import { notifySuperseded, type SupersededSummary } from '../operations/superseded-nhs-number.js';
 
 /** A plan update file can be 64 MiB of XML. */
 const EDIT_BODY_LIMIT = 65 * 1024 * 1024;
@@ -52,6 +54,20 @@ export async function actionRoutes(app: FastifyInstance, ctx: ConsoleContext): P
     },
   }, EDIT_BODY_LIMIT);
 
+  action('/nhs-numbers/superseded', {
+    role: 'admin',
+    audit: { action: 'nhs-number-superseded', detail: numbersGiven },
+    run: async (req) => {
+      const numbers = parse(superseded, req.body);
+      const outcome = await notifySuperseded(
+        { register: ops.register, store: ctx.store, directory: ctx.directory, settings: ops.settings, log: ctx.log }, numbers.old, numbers.new,
+      );
+      if (!outcome.ok) throw new ConsoleError(outcome.error.code, outcome.error.message);
+      const summary = outcome.value;
+      return { body: summary, messageIds: summary.notified.map((n) => n.messageId), detail: `${numbersGiven(req)}: ${summaryText(summary)}` };
+    },
+  });
+
   action('/replay-bulk', {
     role: 'operator',
     audit: { action: 'replay-bulk' },
@@ -71,6 +87,19 @@ export async function actionRoutes(app: FastifyInstance, ctx: ConsoleContext): P
 function reasonGiven(req: FastifyRequest): string | undefined {
   const reason = (req.body as { reason?: unknown } | undefined)?.reason;
   return typeof reason === 'string' ? reason : undefined;
+}
+
+/** The numbers as sent, masked as everywhere in the console, for the audit of a refusal too. */
+function numbersGiven(req: FastifyRequest): string {
+  const { old, new: replacement } = (req.body ?? {}) as { old?: unknown; new?: unknown };
+  const masked = (n: unknown) => (typeof n === 'string' ? maskNhsNumber(n) : '(none)');
+  return `${masked(old)} superseded by ${masked(replacement)}`;
+}
+
+function summaryText(summary: SupersededSummary): string {
+  const notified = summary.notified.map((n) => `${n.la}${n.alreadySent ? ' (already sent)' : ''}`);
+  const not = summary.notNotified.map((n) => `${n.la} (${n.reason})`);
+  return `${summary.records} records; notified: ${notified.join(', ') || 'none'}${not.length ? `; not notified: ${not.join(', ')}` : ''}`;
 }
 
 /** The end of a bulk replay is audited too, with how many went back on the queue. */

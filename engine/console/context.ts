@@ -9,6 +9,7 @@ import type { EditReplay } from '../operations/edit-replay.js';
 import type { FailedMessages } from '../operations/failed-messages.js';
 import type { Arrivals } from '../pipeline/arrivals.js';
 import type { ArrivalJob, QueueKind } from '../pipeline/queues.js';
+import type { Register } from '../register/register.js';
 import type { Accounts } from './accounts.js';
 import type { AuditLog } from './audit.js';
 import type { Gate } from './gate.js';
@@ -35,6 +36,7 @@ export interface CpisParts {
   queues: Record<QueueKind, Queue<ArrivalJob>>;
   failed: FailedMessages;
   arrivals: Arrivals;
+  register: Register;
 }
 
 /** The console's parts, built once per hub from the options. */

@@ -5,6 +5,8 @@
 export const CONSOLE_ERRORS = {
   BAD_REQUEST: { status: 400, message: 'the request is not well formed' },
   CONFIRMATION_MISMATCH: { status: 400, message: 'the confirmation does not match the number of messages' },
+  INVALID_NHS_NUMBER: { status: 400, message: 'an NHS number is not valid (10 digits passing Modulus 11)' },
+  SAME_NHS_NUMBER: { status: 400, message: 'the old and new NHS numbers are the same' },
   BAD_CREDENTIALS: { status: 401, message: 'wrong username or password' },
   UNAUTHENTICATED: { status: 401, message: 'sign in first; the session is missing or has expired' },
   CSRF: { status: 403, message: 'the x-csrf-token header is missing or wrong' },

@@ -49,7 +49,14 @@ export class RedisRegister implements Register {
 
   async lookup(nhsNumber: string, today: string, endedVisibleMonths = DEFAULT_ENDED_VISIBLE_MONTHS): Promise<RegisterRecord[]> {
     const { records } = parsePerson(await this.redis.call('HGETALL', this.keys.person(nhsNumber)) as string[]);
-    return visible(records, today, endedVisibleMonths).sort((a, b) => (recordId(a) < recordId(b) ? -1 : 1));
+    return visible(records, today, endedVisibleMonths).sort(byRecordId);
+  }
+
+  async heldBy(nhsNumber: string): Promise<Map<string, RegisterRecord[]>> {
+    const { records } = parsePerson(await this.redis.call('HGETALL', this.keys.person(nhsNumber)) as string[]);
+    const byLa = new Map<string, RegisterRecord[]>();
+    for (const record of records.sort(byRecordId)) byLa.set(record.laOds, [...byLa.get(record.laOds) ?? [], record]);
+    return byLa;
   }
 
   async recordAccess(nhsNumber: string, access: Access): Promise<boolean> {
@@ -124,6 +131,8 @@ export class RedisRegister implements Register {
     return { stored, people };
   }
 }
+
+const byRecordId = (a: RegisterRecord, b: RegisterRecord) => (recordId(a) < recordId(b) ? -1 : 1);
 
 /** What makes two files the same upload: their records, whatever the file's creation time says. */
 function uploadDigest(file: Upload): string {

@@ -34,6 +34,11 @@ export interface Register {
   /** The records visible for this NHS number today, in record id order. */
   lookup(nhsNumber: string, today: string, endedVisibleMonths?: number): Promise<RegisterRecord[]>;
   /**
+   * Every record held for this NHS number, whatever its visibility, per LA (ODS code to its
+   * records in record id order): who must hear when the number is superseded.
+   */
+  heldBy(nhsNumber: string): Promise<Map<string, RegisterRecord[]>>;
+  /**
    * Returns true when the access entered the history; false for a retry or replay of the
    * same attendance, a repeat view by the same author (care setting and name) within 24
    * hours, or an access older than the 25 kept. INVALID_ACCESS_TIME when `at` is no date-time.

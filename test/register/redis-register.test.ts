@@ -79,6 +79,17 @@ describe('applyPlanUpdate', () => {
     expect(await register.lookup(CHILD, TODAY)).toEqual([held(LA), held(OTHER_LA)]);
   });
 
+  test('heldBy: every record for a number per LA, the ones ended past the visibility window too', async () => {
+    await register.applyPlanUpdate(LA, file(1, [plan('upsert', { type: 'LAC', localId: 'C1' }), plan('upsert', { plan: { start: '2020-01-10', end: '2021-01-10' } })]), TODAY);
+    await register.applyPlanUpdate(OTHER_LA, file(1, [plan('upsert', { localId: 'B1' })], OTHER_LA), TODAY);
+    expect((await register.lookup(CHILD, TODAY)).map((r) => r.localId)).toEqual(['C1', 'B1']);
+    expect(await register.heldBy(CHILD)).toEqual(new Map([
+      [LA, [held(LA, { start: '2020-01-10', end: '2021-01-10' }), held(LA, { type: 'LAC', localId: 'C1' })]],
+      [OTHER_LA, [held(OTHER_LA, { localId: 'B1' })]],
+    ]));
+    expect(await register.heldBy(OTHER_CHILD)).toEqual(new Map());
+  });
+
   test('invalid records are rejected with a detail and a reason; the valid ones load', async () => {
     const results = await register.applyPlanUpdate(LA, file(1, [
       plan('upsert', { subject: { nhsNumber: '9689177622' } }),
