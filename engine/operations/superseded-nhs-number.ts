@@ -1,7 +1,7 @@
 import type { CpisSettings, WireFormat } from '../config/schema.js';
 import { buildDmsInactiveNhsNumber, inactiveNotificationId } from '../cpis/dms/inactive-nhs-number.js';
 import { checkNhsNumber } from '../cpis/nhs-number.js';
-import type { InactiveNhsNumberNotice, RegisterRecord } from '../cpis/types.js';
+import type { InactiveNhsNumberNotice } from '../cpis/types.js';
 import { buildInactiveNhsNumber } from '../cpis/xml/inactive-nhs-number.js';
 import type { Logger } from '../log.js';
 import type { MailboxStore } from '../mailbox/store.js';
@@ -50,12 +50,6 @@ export interface SupersededDeps {
   log: Logger;
 }
 
-/**
- * The lead's upload wiring keeps the id of the LA file that last set a record; until every
- * record carries it, it is read where present.
- */
-type HeldRecord = RegisterRecord & { uploadFile?: string };
-
 /** Both numbers must be NHS numbers, and different ones. */
 export function checkSuperseded(old: string, replacement: string): SupersededError | undefined {
   for (const [which, value] of [['old', old], ['new', replacement]] as const) {
@@ -92,7 +86,7 @@ export async function notifySuperseded(deps: SupersededDeps, old: string, replac
       replacement,
       at,
       la: { ods: la, name: directory.organisation(la)?.name ?? la },
-      records: held.map((r: HeldRecord) => ({ type: r.type, localId: r.localId, uploadFile: r.uploadFile })),
+      records: held.map((r) => ({ type: r.type, localId: r.localId, uploadFile: r.uploadFile })),
     };
     const xml = mailbox.format === 'dms' ? buildDmsInactiveNhsNumber(notice) : buildInactiveNhsNumber(notice);
     const sent = await store.send({
