@@ -1,12 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { CpisSettings } from '../config/schema.js';
-import { HL7_NAMESPACE } from '../cpis/dms/hl7.js';
-import { parseDmsUpload } from '../cpis/dms/upload.js';
-import { recognise, rootOf, type DocumentKind } from '../cpis/recognise.js';
-import { parseAttendance } from '../cpis/xml/attendance.js';
-import { parsePlanUpdate } from '../cpis/xml/plan-update.js';
-import { fail, type Result } from '../cpis/xml/result.js';
-import { NAMESPACE } from '../cpis/xml/schemas.js';
+import { checkInbound, type InboundFlow } from '../cpis/accepted-documents.js';
 import type { Logger } from '../log.js';
 import type { MailboxStore } from '../mailbox/store.js';
 import type { Arrivals } from '../pipeline/arrivals.js';
@@ -32,37 +26,9 @@ export interface EditReplayDeps {
 /** The copy's id derives from the original's, so doing it twice (a crash, a double click) stores one copy. */
 export const editedId = (originalId: string) => `${originalId}_EDIT`;
 
-/** A document staff may put on a workflow, and the check it must pass. */
-interface Editable {
-  kind: DocumentKind;
-  root: string;
-  parse: (xml: string) => Result<unknown>;
-}
-
-const NATIVE_PLAN_UPDATE: Editable = { kind: { format: 'native', message: 'planUpdate' }, root: `{${NAMESPACE}}planUpdate`, parse: parsePlanUpdate };
-const DMS_UPLOAD: Editable = { kind: { format: 'dms', message: 'File' }, root: `{${HL7_NAMESPACE}}File`, parse: parseDmsUpload };
-const ATTENDANCE: Editable = { kind: { format: 'native', message: 'attendance' }, root: `{${NAMESPACE}}attendance`, parse: parseAttendance };
-
-const sameKind = (a: DocumentKind, b: DocumentKind | undefined) => a.format === b?.format && a.message === b.message;
-
 /**
- * The edit is checked as what it is, among the documents its workflow takes: a plan update
- * may come in either format (a national `File` against dms/upload.xsd). Anything else is
- * refused by the first one's check, which says what is wrong with it, naming every root the
- * workflow would take.
- */
-function check(allowed: readonly Editable[], xml: string): Result<unknown> {
-  const kind = recognise(xml);
-  const chosen = allowed.find((e) => sameKind(e.kind, kind));
-  if (chosen) return chosen.parse(xml);
-  const checked = allowed[0].parse(xml);
-  const root = rootOf(xml);
-  if (checked.ok || checked.error.code !== 'WRONG_DOCUMENT' || allowed.length === 1 || !root) return checked;
-  return fail('WRONG_DOCUMENT', `expected the root element ${allowed.map((e) => e.root).join(' or ')}, found {${root.namespace ?? ''}}${root.name}`);
-}
-
-/**
- * A failed message corrected by staff: the edit must pass its workflow's schema; it
+ * A failed message corrected by staff: the edit must pass its workflow's schema (for a
+ * plan update, the native or the national one, by what the edit is); it
  * goes into the hub's inbox as a new message from the same sender (replies then
  * reach that sender as for the original), linked both ways. The original leaves the
  * failed list and the inbox, and stays readable.
@@ -78,7 +44,7 @@ export class EditReplay {
     const { store, settings, failed, arrivals } = this.deps;
     await failed.show(originalId);
     const original = (await store.get(settings.hubMailbox, originalId))!;
-    const checked = check(this.editable(original.workflowId, originalId), xml);
+    const checked = checkInbound(this.flow(original.workflowId, originalId), xml);
     if (!checked.ok) throw new OperationError('SCHEMA_INVALID', originalId, [checked.error.message, ...checked.error.details]);
     const messageId = editedId(originalId);
     await store.send({
@@ -97,10 +63,11 @@ export class EditReplay {
     return { ...(editedFrom ? { editedFrom } : {}), ...(editedCopy ? { editedCopy } : {}) };
   }
 
-  private editable(workflowId: string, messageId: string): readonly Editable[] {
+  /** The edit is checked as what it is among the documents its workflow takes (accepted-documents.ts). */
+  private flow(workflowId: string, messageId: string): InboundFlow {
     const { workflows } = this.deps.settings;
-    if (workflowId === workflows.planUpdate) return [NATIVE_PLAN_UPDATE, DMS_UPLOAD];
-    if (workflowId === workflows.attendance) return [ATTENDANCE];
+    if (workflowId === workflows.planUpdate) return 'planUpdate';
+    if (workflowId === workflows.attendance) return 'attendance';
     throw new OperationError('NOT_EDITABLE', messageId);
   }
 }
