@@ -12,6 +12,7 @@ export default {
     'test/cpis/**/*.test.ts',
     'test/cli/table.test.ts',
     'test/console/masking.test.ts',
+    'test/adapters/document.test.ts',
     'test/adapters/hl7.test.ts',
     'test/adapters/report-document.test.ts',
     'test/mesh-client/chunks.test.ts',

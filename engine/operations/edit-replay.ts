@@ -1,8 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { CpisSettings } from '../config/schema.js';
-import { parseAttendance } from '../cpis/xml/attendance.js';
-import { parsePlanUpdate } from '../cpis/xml/plan-update.js';
-import type { Result } from '../cpis/xml/result.js';
+import { checkInbound, type InboundFlow } from '../cpis/accepted-documents.js';
 import type { Logger } from '../log.js';
 import type { MailboxStore } from '../mailbox/store.js';
 import type { Arrivals } from '../pipeline/arrivals.js';
@@ -29,7 +27,8 @@ export interface EditReplayDeps {
 export const editedId = (originalId: string) => `${originalId}_EDIT`;
 
 /**
- * A failed message corrected by staff: the edit must pass its workflow's schema; it
+ * A failed message corrected by staff: the edit must pass its workflow's schema (for a
+ * plan update, the native or the national one, by what the edit is); it
  * goes into the hub's inbox as a new message from the same sender (replies then
  * reach that sender as for the original), linked both ways. The original leaves the
  * failed list and the inbox, and stays readable.
@@ -45,7 +44,7 @@ export class EditReplay {
     const { store, settings, failed, arrivals } = this.deps;
     await failed.show(originalId);
     const original = (await store.get(settings.hubMailbox, originalId))!;
-    const checked = this.parser(original.workflowId, originalId)(xml);
+    const checked = checkInbound(this.flow(original.workflowId, originalId), xml);
     if (!checked.ok) throw new OperationError('SCHEMA_INVALID', originalId, [checked.error.message, ...checked.error.details]);
     const messageId = editedId(originalId);
     await store.send({
@@ -64,10 +63,11 @@ export class EditReplay {
     return { ...(editedFrom ? { editedFrom } : {}), ...(editedCopy ? { editedCopy } : {}) };
   }
 
-  private parser(workflowId: string, messageId: string): (xml: string) => Result<unknown> {
+  /** The edit is checked as what it is among the documents its workflow takes (accepted-documents.ts). */
+  private flow(workflowId: string, messageId: string): InboundFlow {
     const { workflows } = this.deps.settings;
-    if (workflowId === workflows.planUpdate) return parsePlanUpdate;
-    if (workflowId === workflows.attendance) return parseAttendance;
+    if (workflowId === workflows.planUpdate) return 'planUpdate';
+    if (workflowId === workflows.attendance) return 'attendance';
     throw new OperationError('NOT_EDITABLE', messageId);
   }
 }

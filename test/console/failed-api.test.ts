@@ -246,7 +246,7 @@ describe('the console API on failed messages', () => {
     expect(body.failures24h).toEqual([{ reason: 'SCHEMA_INVALID', count: 1 }]);
     const mailbox = (await viewer.get('/mailboxes/X26HUB')).body;
     expect(mailbox.messages).toEqual([expect.objectContaining({ id: ids.plan, from: 'LA706CSC', workflowId: 'CPIS_PLAN_UPDATE' })]);
-    expect((await viewer.get('/mailboxes')).body.map((m: { id: string }) => m.id).sort()).toEqual(['LA706CSC', 'LA708CSC', 'RR8PAS', 'X26HUB']);
+    expect((await viewer.get('/mailboxes')).body.map((m: { id: string }) => m.id).sort()).toEqual(['LA706CSC', 'LA708CSC', 'LA709CSC', 'RR8PAS', 'X26HUB']);
     expect((await viewer.get('/mailboxes/NOPE')).status).toBe(404);
   });
 

@@ -46,6 +46,7 @@ export function admit(input: string | Buffer, maxBytes: number): Result<Admitted
   } catch (error) {
     if (!(error instanceof XmlParseError)) throw error;
     const details = describe(error.details);
-    return fail('NOT_WELL_FORMED', `not well-formed XML: ${details[0] ?? 'unreadable'}`, details);
+    // The reasons are the details only, so that a list of both (an edit's 422) says each once.
+    return fail('NOT_WELL_FORMED', details.length ? 'not well-formed XML' : 'not well-formed XML (the parser gave no reason)', details);
   }
 }
