@@ -54,16 +54,18 @@ export function notificationHandler(ctx: WorkerContext): MessageHandler {
       from: hubMailbox,
       to: mailbox.id,
       workflowId: workflows.accessNotification,
-      xml: mailbox.format === 'dms' ? national(body, order.linkedMsgId, mailbox.organisation) : body.toString('utf8'),
+      xml: mailbox.format === 'dms' ? national(body, order, mailbox.organisation) : body.toString('utf8'),
     });
   };
 }
 
 /** The order holds the notification in the hub's own dialect; an LA on the national documents gets it as one. */
-function national(body: Buffer, attendanceMessageId: string, la: { ods: string; name: string }): string {
+function national(body: Buffer, order: StoredMessage, la: { ods: string; name: string }): string {
   const parsed = parseAccessNotification(body);
   if (!parsed.ok) throw new ProcessingError(parsed.error.code === 'SCHEMA_INVALID' ? 'SCHEMA_INVALID' : 'NOT_READABLE', oneLine(parsed.error));
-  return buildDmsAccessNotification(parsed.value, { attendanceMessageId, at: parsed.value.arrival, la: { ods: la.ods, name: la.name } });
+  // Made when the order was: a retry builds the same document.
+  const at = new Date(order.createdAt).toISOString();
+  return buildDmsAccessNotification(parsed.value, { attendanceMessageId: order.linkedMsgId!, at, la: { ods: la.ods, name: la.name } });
 }
 
 /** The id of the notification an order delivers (once delivered, a step of the order's journey). */
