@@ -203,7 +203,7 @@ describe('cpisx failed, audit and mailbox, through the console API', () => {
     const listed = await run('viewer', 'mailbox', 'list');
     const lines = listed.stdout.trimEnd().split('\n');
     expect(lines[0].split(/\s{2,}/)).toEqual(['MAILBOX', 'ORGANISATION', 'WAITING', 'OLDEST']);
-    expect(lines.slice(1).map((l) => l.split(/\s+/)[0]).sort()).toEqual(['LA706CSC', 'LA708CSC', 'RR8PAS', 'X26HUB']);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0]).sort()).toEqual(['LA706CSC', 'LA708CSC', 'LA709CSC', 'RR8PAS', 'X26HUB']);
     // What is held as failed still waits in the hub's inbox: the plan and the <script> attendance.
     expect(lines.find((l) => l.startsWith('X26HUB'))).toMatch(/^X26HUB +X26 +2 +\d+[ms]( \d+s)?$/);
 
