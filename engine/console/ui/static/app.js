@@ -6,10 +6,11 @@ import { failedPage } from './failed.js';
 import { time } from './format.js';
 import { loginPage } from './login.js';
 import { messagePage } from './message.js';
+import { nhsNumbersPage } from './nhs-numbers.js';
 import { overviewPage } from './overview.js';
 
 /** Hash routes (`#/failed?reason=X`, `#/message/<id>`): one page, bookmarkable views, a working back button. */
-const ROUTES = { login: loginPage, overview: overviewPage, failed: failedPage, message: messagePage, audit: auditPage };
+const ROUTES = { login: loginPage, overview: overviewPage, failed: failedPage, message: messagePage, audit: auditPage, 'nhs-numbers': nhsNumbersPage };
 
 const RANK = { viewer: 0, operator: 1, admin: 2 };
 
@@ -36,6 +37,7 @@ function setSession(value) {
   useCsrfToken(value?.csrfToken);
   document.getElementById('nav').hidden = !value;
   document.getElementById('logout').hidden = !value;
+  document.getElementById('nav-nhs-numbers').hidden = value?.role !== 'admin';
   replace(document.getElementById('who'), value ? `${value.username} (${value.role})` : '');
 }
 
