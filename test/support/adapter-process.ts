@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -46,4 +46,10 @@ export function startAdapter(site: AdapterSite): Promise<ReadyProcess> {
     ready: 'adapter running',
     timeoutMs: 30_000,
   });
+}
+
+/** Written under a dot name and renamed, as a PAS or LA system should drop a file for its adapter. */
+export function drop(folder: string, name: string, content: string): void {
+  writeFileSync(join(folder, `.${name}.tmp`), content);
+  renameSync(join(folder, `.${name}.tmp`), join(folder, name));
 }
