@@ -10,10 +10,11 @@ import { deleteMatching } from './redis-keys.js';
 import { freePort, spawnReady, type ReadyProcess } from './spawn-ready.js';
 
 /**
- * `npm run demo`: the hub and both adapters with the sample configuration, in a
- * temporary folder and under a Redis key prefix of their own. An LA uploads a plan,
- * a trust reports an attendance for the same child, and the demo shows what arrives
- * where, then stops everything and deletes its Redis keys.
+ * `npm run demo`: the hub and the three sample adapters with the sample configuration, in a
+ * temporary folder and under a Redis key prefix of their own. Two LAs upload a plan for the
+ * same child, one in our dialect and one in the national documents; a trust reports an
+ * attendance for that child, and the demo shows what arrives where, then stops everything
+ * and deletes its Redis keys.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,6 +22,13 @@ const EXAMPLES = join(ROOT, 'schemas/examples');
 const WAIT_MS = 30_000;
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
+
+/** The sample adapters: a trust, an LA on our own dialect and an LA whose system speaks the national documents. */
+const ADAPTERS = [
+  { kind: 'pas', sample: 'pas', title: 'PAS adapter (trust RR8)' },
+  { kind: 'la', sample: 'la', title: 'LA adapter (Leeds, 706, our own dialect)' },
+  { kind: 'la', sample: 'la-national', title: 'LA adapter (Bradford, 709, the national CP-IS documents)' },
+] as const;
 
 async function main(): Promise<void> {
   await checkRedis();
@@ -42,47 +50,56 @@ async function main(): Promise<void> {
       ready: 'hub listening',
     }));
     say(`Hub listening on http://127.0.0.1:${port} (config/sample.yaml)`);
-    for (const kind of ['pas', 'la'] as const) {
-      const file = await adapterConfig(kind, dir, port);
-      running.push(await spawnReady({
+    // Started together, so the demo waits for the slowest only; each one that started is stopped at the end.
+    const started = await Promise.allSettled(ADAPTERS.map(async (a) => {
+      const file = await adapterConfig(a.sample, dir, port);
+      const p = await spawnReady({
         script: join(ROOT, 'adapters/cli/cpisx.ts'),
-        args: ['adapter', kind, '--config', file],
+        args: ['adapter', a.kind, '--config', file],
         cwd: dir,
         env: { LOG_LEVEL: 'info' },
         ready: 'adapter running',
-      }));
-      say(`${kind === 'pas' ? 'PAS adapter (trust RR8)' : 'LA adapter (Leeds, 706)'} running with ${file}`);
-    }
+      });
+      say(`${a.title} running with ${file}`);
+      return p;
+    }));
+    for (const s of started) if (s.status === 'fulfilled') running.push(s.value);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
     await scenario(dir);
   } catch (err) {
-    for (const p of running) say(`\n--- last output of ${p.child.spawnargs.slice(3, 6).join(' ')}\n${tail(p.output())}`);
+    for (const p of running) say(`\n--- last output of ${p.child.spawnargs.slice(3).join(' ')}\n${tail(p.output())}`);
     throw err;
   } finally {
     await stopAll();
-    say('\nStopped the hub and both adapters; the demo\'s Redis keys are deleted. Its folders stay for you to read.');
+    say('\nStopped the hub and the adapters; the demo\'s Redis keys are deleted. Its folders stay for you to read.');
   }
 }
 
 async function scenario(dir: string): Promise<void> {
-  say('\n1. Leeds City Council drops a plan update file (two children on plans) into var/la/plans/');
+  say('\n1. Leeds City Council drops a plan update file (two children on plans) into var/la/plans/,');
+  say('   and Bradford\'s system drops a national upload (File, DMS 1.0 RC5) for one of the same children into var/la-national/plans/');
   drop(join(EXAMPLES, 'plan-update/valid/new-plans.xml'), join(dir, 'var/la/plans'), 'plans-0001.xml');
-  const ack = await waitForFile(join(dir, 'var/la/plans/sent'), (f) => f.endsWith('.ack.xml'));
-  show('The acknowledgement, written beside the sent file', ack);
+  drop(join(EXAMPLES, 'dms/upload/valid/one-child-cpp.xml'), join(dir, 'var/la-national/plans'), 'bradford-1042.xml');
+  const acks = await Promise.all(['var/la/plans/sent', 'var/la-national/plans/sent'].map((f) => waitForFile(join(dir, f), (n) => n.endsWith('.ack.xml'))));
+  show('Leeds\'s acknowledgement, written beside the sent file', acks[0]);
+  show('Bradford\'s FileResponse, written beside the sent file', acks[1]);
 
-  say('2. The trust\'s PAS drops an attendance for one of those children into var/pas/attendances/');
+  say('2. The trust\'s PAS drops an attendance for the child both LAs hold into var/pas/attendances/');
   drop(join(EXAMPLES, 'attendance/valid/emergency-department.xml'), join(dir, 'var/pas/attendances'), 'attendance-0042.xml');
-  show('The flag response delivered to the PAS', await waitForFile(join(dir, 'var/pas/responses'), (f) => f.endsWith('.xml')));
-  show('The access notification delivered to the LA', await waitForFile(join(dir, 'var/la/notifications'), (f) => f.endsWith('.xml')));
+  show('The flag response delivered to the PAS (both LAs\' plans)', await waitForFile(join(dir, 'var/pas/responses'), (f) => f.endsWith('.xml')));
+  const notices = await Promise.all(['var/la/notifications', 'var/la-national/notifications'].map((f) => waitForFile(join(dir, f), (n) => n.endsWith('.xml'))));
+  show('The access notification delivered to Leeds', notices[0]);
+  show('The national access notification delivered to Bradford', notices[1]);
 }
 
 /** The sample adapter configuration, pointed at this hub and this folder. */
-async function adapterConfig(kind: 'pas' | 'la', dir: string, hubPort: number): Promise<string> {
-  const cfg = parseYaml(readFileSync(join(ROOT, `config/${kind}.yaml`), 'utf8'));
+async function adapterConfig(sample: string, dir: string, hubPort: number): Promise<string> {
+  const cfg = parseYaml(readFileSync(join(ROOT, `config/${sample}.yaml`), 'utf8'));
   cfg.mesh.url = `http://127.0.0.1:${hubPort}`;
-  if (kind === 'pas') cfg.responses.poll = 1;
+  if (cfg.responses) cfg.responses.poll = 1;
   else cfg.poll = 1;
   if (cfg.sources?.hl7?.mllp) cfg.sources.hl7.mllp.port = await freePort();
-  const file = join(dir, `${kind}.yaml`);
+  const file = join(dir, `${sample}.yaml`);
   writeFileSync(file, stringifyYaml(cfg));
   return file;
 }

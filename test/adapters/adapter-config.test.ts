@@ -37,6 +37,9 @@ test('the sample files load, with durations in milliseconds and defaults filled 
   expect(la.hub.workflow).toBe('CPIS_PLAN_UPDATE');
   expect(la.sink).toEqual({ folder: { path: 'var/la/notifications' } });
   expect(la.retry).toEqual({ baseDelay: 1000, maxDelay: 300_000 });
+  const national = loadLaConfig('config/la-national.yaml', {});
+  expect(national.mesh).toMatchObject({ mailbox: 'LA709CSC', password: 'la709-password' });
+  expect(national.sink).toEqual({ folder: { path: 'var/la-national/notifications' } });
 });
 
 test('secrets come from the environment or a file; MESH_URL and MESH_SHARED_KEY override the file', () => {

@@ -22,11 +22,10 @@ describe('the LA adapter with national (DMS) files', () => {
   beforeAll(async () => {
     hub = await startTestHub({ cpis: undefined }, { file: SAMPLE_CONFIG });
     const site = adapterSite('la', hub.url, (c) => {
-      Object.assign(c.mesh, { mailbox: 'LA709CSC', password: 'la709-password' });
       c.poll = 0.2;
       c.sink = { folder: { path: 'notifications' } };
       c.planUploads = { folder: { path: 'plans', settle: 0.1, poll: 0.1 } };
-    });
+    }, 'la-national');
     plans = site.folder('plans');
     adapter = await startAdapter(site);
   }, 60_000);

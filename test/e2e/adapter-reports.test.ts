@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -7,7 +7,7 @@ import { fileLocalId } from '../../adapters/sources/local-id.js';
 import type { MeshReport } from '../../engine/cpis/types.js';
 import { parseMeshReport } from '../../engine/cpis/xml/mesh-report.js';
 import type { ReadyProcess } from '../../scripts/spawn-ready.js';
-import { adapterSite, startAdapter, type AdapterSite } from '../support/adapter-process.js';
+import { adapterSite, drop, startAdapter, type AdapterSite } from '../support/adapter-process.js';
 import { attendanceXml, LA706, planFile, planRecord, SAMPLE_CONFIG } from '../support/cpis.js';
 import { deleteKeys } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
@@ -38,12 +38,6 @@ async function start(site: AdapterSite): Promise<ReadyProcess> {
   const p = await startAdapter(site);
   adapters.push(p);
   return p;
-}
-
-/** Written under a dot name and renamed, as a PAS or LA system should. */
-function drop(folder: string, name: string, xml: string): void {
-  writeFileSync(join(folder, `.${name}.tmp`), xml);
-  renameSync(join(folder, `.${name}.tmp`), join(folder, name));
 }
 
 /** The MESH message id the adapter logged for the file it sent. */

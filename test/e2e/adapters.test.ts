@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type ConfirmChannel } from 'amqplib';
 import type { MeshClient } from '../../adapters/mesh-client/index.js';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
 import type { ReadyProcess } from '../../scripts/spawn-ready.js';
-import { adapterSite, startAdapter } from '../support/adapter-process.js';
+import { adapterSite, drop, startAdapter } from '../support/adapter-process.js';
 import { attendanceXml, SAMPLE_CONFIG } from '../support/cpis.js';
 import { deleteKeys } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
@@ -59,12 +59,6 @@ async function kill(p: ReadyProcess, waiting: () => Promise<number>, counts: num
     count = await waiting();
   }
   counts.push(count);
-}
-
-/** Written under a dot name and renamed, as a PAS should. */
-function drop(folder: string, name: string, xml: string): void {
-  writeFileSync(join(folder, `.${name}.tmp`), xml);
-  renameSync(join(folder, `.${name}.tmp`), join(folder, name));
 }
 
 function xmlFiles(folder: string): string[] {

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { rootOf } from '../../engine/cpis/recognise.js';
 import { RegisterKeys } from '../../engine/register/keys.js';
 import { RedisRegister } from '../../engine/register/redis-register.js';
 import { attendanceXml } from '../support/cpis.js';
@@ -11,13 +12,18 @@ import {
 /*
  * The issue's reliability check: a stream of attendances for flagged children while the
  * worker process is SIGKILLed at random moments and restarted. Every attendance must end
- * with exactly one flag response and one notification per responsible LA.
+ * with exactly one flag response and one notification per responsible LA, in its dialect:
+ * LA 709's system speaks the national documents, so its plans come as a national upload
+ * and its notifications as CP-ISAccessToServiceNotification.
  */
 const PREFIX = `test:worker-kill:${process.pid}:`;
 const ENV = { REDIS_KEY_PREFIX: PREFIX };
 const ATTENDANCES = 1000;
 const CHILDREN = 50; // 20 attendances each: all fit in the 25 accesses kept per child
-const BOTH_LAS = 20; // the first 20 children are flagged by 706 and 708, the rest by 706 only
+// Every child is flagged by 706; children 0-9 also by 708, children 5-14 also by 709 (national):
+// 0-4 by 706 and 708, 5-9 by all three, 10-14 by 706 and 709, the rest by 706 only.
+const AT_708 = 10;
+const AT_709 = { from: 5, to: 15 };
 const SENDERS = 8;
 const MAX_KILLS = 8;
 
@@ -59,12 +65,13 @@ interface Kill {
 test('SIGKILLing the worker during 1,000 attendances loses nothing and doubles nothing', async () => {
   const started = Date.now();
   const children = nhsNumbers(CHILDREN);
-  await loadPlans(api.url, children, BOTH_LAS);
+  await loadPlans(api.url, children, AT_708, children.slice(AT_709.from, AT_709.to));
 
+  const las = (c: number) => ['706', ...(c < AT_708 ? ['708'] : []), ...(c >= AT_709.from && c < AT_709.to ? ['709'] : [])];
   const attendances: SentAttendance[] = Array.from({ length: ATTENDANCES }, (_, i) => ({
     attendanceId: `ATT-${i}`,
     nhsNumber: children[i % CHILDREN],
-    las: i % CHILDREN < BOTH_LAS ? ['706', '708'] : ['706'],
+    las: las(i % CHILDREN),
   }));
 
   const trust = meshClient(api.url, 'RR8PAS');
@@ -73,7 +80,7 @@ test('SIGKILLing the worker during 1,000 attendances loses nothing and doubles n
   const stream = inParallel(attendances, SENDERS, async (a, i) => {
     await sleep(Math.random() * 400); // about 30 s in all: room for the kills and restarts
     const body = attendanceXml(a.nhsNumber, a.attendanceId, { viewedBy: { name: `Dr Test ${i}`, role: 'Registrar' } });
-    await trust.send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body, localId: a.attendanceId });
+    a.messageId = await trust.send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body, localId: a.attendanceId });
     sent++;
   }).then(() => { streamEnd = Date.now(); });
 
@@ -98,11 +105,14 @@ test('SIGKILLing the worker during 1,000 attendances loses nothing and doubles n
   await waitFor(async () => (await hub.count()) === 0 && (await trust.count()) >= ATTENDANCES, 120_000,
     async () => `hub inbox ${await hub.count()}, trust inbox ${await trust.count()}`, 500);
 
-  const [flags, at706, at708] = await Promise.all([trust, meshClient(api.url, 'LA706CSC'), meshClient(api.url, 'LA708CSC')].map((m) => drain(m, 4)));
+  const [flags, at706, at708, at709] = await Promise.all(
+    [trust, ...['LA706CSC', 'LA708CSC', 'LA709CSC'].map((id) => meshClient(api.url, id))].map((m) => drain(m, 4)));
   expect(flags).toHaveLength(ATTENDANCES);
   expect(at706).toHaveLength(ATTENDANCES);
-  expect(at708).toHaveLength(ATTENDANCES * BOTH_LAS / CHILDREN);
-  expect(replyProblems(attendances, flags, { '706': at706, '708': at708 })).toEqual([]);
+  expect(at708).toHaveLength(ATTENDANCES * AT_708 / CHILDREN);
+  expect(at709).toHaveLength(ATTENDANCES * (AT_709.to - AT_709.from) / CHILDREN);
+  expect(at709.map((m) => rootOf(m.body)?.name)).toEqual(at709.map(() => 'CP-ISAccessToServiceNotification'));
+  expect(replyProblems(attendances, flags, { '706': at706, '708': at708, '709': at709 })).toEqual([]);
 
   // The worker really died mid-stream, each time a different process, with jobs in flight.
   expect(new Set(kills.map((k) => k.pid)).size).toBe(kills.length);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -17,12 +17,13 @@ export interface AdapterSite {
 }
 
 /**
- * Writes `config/<kind>.yaml`, pointed at `hubUrl`, with fast polling and short retries and
- * `change` applied, into a fresh temporary folder (paths in it are relative to that folder).
+ * Writes the sample `config/<sample>.yaml` (`config/<kind>.yaml` unless named), pointed at `hubUrl`,
+ * with fast polling and short retries and `change` applied, into a fresh temporary folder (paths
+ * in it are relative to that folder).
  */
-export function adapterSite(kind: 'pas' | 'la', hubUrl: string, change: (cfg: AdapterSettings) => void): AdapterSite {
-  const dir = mkdtempSync(join(tmpdir(), `cpisx-${kind}-`));
-  const cfg = parseYaml(readFileSync(`config/${kind}.yaml`, 'utf8')) as AdapterSettings;
+export function adapterSite(kind: 'pas' | 'la', hubUrl: string, change: (cfg: AdapterSettings) => void, sample: string = kind): AdapterSite {
+  const dir = mkdtempSync(join(tmpdir(), `cpisx-${sample}-`));
+  const cfg = parseYaml(readFileSync(`config/${sample}.yaml`, 'utf8')) as AdapterSettings;
   cfg.mesh.url = hubUrl;
   cfg.retry = { baseDelay: 0.2, maxDelay: 2 };
   change(cfg);
@@ -45,4 +46,10 @@ export function startAdapter(site: AdapterSite): Promise<ReadyProcess> {
     ready: 'adapter running',
     timeoutMs: 30_000,
   });
+}
+
+/** Written under a dot name and renamed, as a PAS or LA system should drop a file for its adapter. */
+export function drop(folder: string, name: string, content: string): void {
+  writeFileSync(join(folder, `.${name}.tmp`), content);
+  renameSync(join(folder, `.${name}.tmp`), join(folder, name));
 }

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import { parse, stringify } from 'yaml';
 import { MeshClient } from '../../adapters/mesh-client/index.js';
+import { queryId } from '../../engine/cpis/dms/access-notification.js';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
 import { bullPrefix, QUEUE_NAMES } from '../../engine/pipeline/queues.js';
 import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
-import { collect, LA706, LA708, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from './cpis.js';
+import { collect, LA706, LA708, LA709, nationalPlanFile, nationalRecord, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from './cpis.js';
 import type { HubProcess } from './hub-process.js';
+import { readFileResponse, readNationalAccess } from './national-documents.js';
 
 export { sleep, waitFor, within } from './wait.js';
 export { nhsNumbers } from '../../scripts/sample-exchange.js';
@@ -81,16 +83,21 @@ export interface SentAttendance {
   nhsNumber: string;
   /** ODS codes of the LAs with an open plan for the child. */
   las: string[];
+  /** Its MESH message id: a national notification names the attendance by a query id derived from it. */
+  messageId?: string;
 }
 
 /**
  * Checks the hub's answers to `sent`: exactly one flag response per attendance, naming
  * the child and the responsible LAs, and exactly one access notification at each
- * responsible LA, none elsewhere. Returns every problem found (empty when all is well).
+ * responsible LA, none elsewhere: our `accessNotification` or, at an LA on the national
+ * documents, a `CP-ISAccessToServiceNotification` (told apart by root element), which names
+ * the attendance by its query id. Returns every problem found (empty when all is well).
  */
 export function replyProblems(sent: readonly SentAttendance[], trust: readonly Collected[], byLa: Record<string, readonly Collected[]>): string[] {
   const problems: string[] = [];
   const expected = new Map(sent.map((s) => [s.attendanceId, s]));
+  const byQuery = new Map(sent.filter((s) => s.messageId).map((s) => [queryId(s.messageId!), s]));
   const flags = new Map<string, number>();
   for (const m of trust) {
     if (m.messageType !== 'DATA' || m.workflowId !== 'CPIS_ATTENDANCE_RESPONSE') { problems.push(`trust got ${m.messageType} ${m.workflowId} ${m.id}`); continue; }
@@ -109,6 +116,17 @@ export function replyProblems(sent: readonly SentAttendance[], trust: readonly C
   for (const [la, messages] of Object.entries(byLa)) {
     for (const m of messages) {
       if (m.messageType !== 'DATA' || m.workflowId !== 'CPIS_ACCESS_NOTIFICATION') { problems.push(`LA ${la} got ${m.messageType} ${m.workflowId} ${m.id}`); continue; }
+      const national = readNationalAccess(m.body);
+      if (national) {
+        const attendance = byQuery.get(national.queryIds[0]);
+        if (!attendance) { problems.push(`national notification ${m.id} at ${la} for unknown query ${national.queryIds[0]}`); continue; }
+        const { attendanceId, nhsNumber } = attendance;
+        if (national.queryIds.some((q) => q !== national.queryIds[0]) || national.nhsNumbers.some((n) => n !== nhsNumber) || national.la !== la) {
+          problems.push(`national notification for ${attendanceId} at ${la} names queries ${national.queryIds.join()} / children ${national.nhsNumbers.join()} / LA ${national.la}`);
+        }
+        notices.set(attendanceId, [...(notices.get(attendanceId) ?? []), la]);
+        continue;
+      }
       const parsed = parseAccessNotification(m.body);
       if (!parsed.ok) { problems.push(`unreadable notification ${m.id}`); continue; }
       const { attendanceId, subject } = parsed.value;
@@ -128,9 +146,10 @@ export function replyProblems(sent: readonly SentAttendance[], trust: readonly C
 
 /**
  * Loads plans through the API: every child from LA 706 (CPP), the first `bothLas`
- * also from LA 708 (LAC). Resolves once both acknowledgements say CPF02.
+ * also from LA 708 (LAC), and the `national` children also from LA 709 (CPP), whose
+ * system sends the national upload (`File`). Resolves once every acknowledgement says CPF02.
  */
-export async function loadPlans(apiUrl: string, children: readonly string[], bothLas: number): Promise<void> {
+export async function loadPlans(apiUrl: string, children: readonly string[], bothLas: number, national: readonly string[] = []): Promise<void> {
   const la706 = meshClient(apiUrl, 'LA706CSC');
   const la708 = meshClient(apiUrl, 'LA708CSC');
   await la706.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(LA706, 1, children.map((n) => planRecord(n))), localId: 'plans-706' });
@@ -144,4 +163,9 @@ export async function loadPlans(apiUrl: string, children: readonly string[], bot
     const ack = parsePlanUpdateAck(acks[0].body);
     expect(ack.ok && ack.value).toMatchObject({ status: 'CPF02', recordsProcessed: records });
   }
+  if (national.length === 0) return;
+  const la709 = meshClient(apiUrl, 'LA709CSC');
+  await la709.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', localId: 'plans-709', body: nationalPlanFile(LA709, '1', national.map((n) => nationalRecord(n))) });
+  const acks = await collect(la709, 1, 30_000);
+  expect(acks.map((a) => readFileResponse(a.body))).toEqual([{ fileId: '1', status: 'CPF02' }]);
 }
