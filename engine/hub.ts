@@ -157,7 +157,8 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
       observe: parts.metrics,
     });
     stops.push(() => workers.stop(settings.shutdownDeadline));
-    await arrivals.sweep();
+    // In the background: a long backlog after a crash must not keep the process from serving health and metrics.
+    arrivals.sweep().catch((err: Error) => log.error('arrivals sweep failed', { error: err.message }));
     parts.every(settings.sweepEvery, () => arrivals.sweep(), 'arrivals sweep');
     log.info('CP-IS workers running', { mailbox: settings.hubMailbox, concurrency: settings.concurrency });
   }
