@@ -171,11 +171,12 @@ export async function startHubs(layout: Layout, config: string, keyPrefix: strin
   }
 }
 
-/** The sample configuration, with the worker concurrency changed when asked (written to a temporary file). */
-export function configFile(tmp: string, concurrency?: number): string {
-  if (concurrency === undefined) return SAMPLE_CONFIG;
-  const raw = parseYaml(readFileSync(join(ROOT, SAMPLE_CONFIG), 'utf8')) as { cpis: Record<string, unknown> };
-  raw.cpis.concurrency = concurrency;
+/** The sample configuration, with the worker concurrency and the plan update size limit changed when asked (written to a temporary file). */
+export function configFile(tmp: string, concurrency?: number, planUpdateMaxBytes?: number): string {
+  if (concurrency === undefined && planUpdateMaxBytes === undefined) return SAMPLE_CONFIG;
+  const raw = parseYaml(readFileSync(join(ROOT, SAMPLE_CONFIG), 'utf8')) as { cpis: Record<string, unknown>; workflows: { id: string; maxMessageBytes?: number }[] };
+  if (concurrency !== undefined) raw.cpis.concurrency = concurrency;
+  if (planUpdateMaxBytes !== undefined) raw.workflows.find((w) => w.id === 'CPIS_PLAN_UPDATE')!.maxMessageBytes = planUpdateMaxBytes;
   const file = join(tmp, 'config.yaml');
   writeFileSync(file, stringifyYaml(raw));
   return file;

@@ -24,6 +24,8 @@ import { LA709 } from '../scripts/sample-exchange.js';
  *   --chunk-mib N          the client's chunk size in MiB (20, the client's default)
  *   --layout all|split     as in attendance-flow (all)
  *   --redis ci|fsync       as in attendance-flow (ci)
+ *   --max-mib N            the plan update workflow's maxMessageBytes in MiB (128: a 100,000-record
+ *                          national file is about 103 MiB, over the 64 MiB default)
  *   --hub-node-options S   e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *   --json
  */
@@ -36,6 +38,7 @@ function parseOptions() {
       records: { type: 'string', default: '100000' },
       rounds: { type: 'string', default: '3' },
       'chunk-mib': { type: 'string', default: '20' },
+      'max-mib': { type: 'string', default: '128' },
       layout: { type: 'string', default: 'all' },
       redis: { type: 'string', default: 'ci' },
       'hub-node-options': { type: 'string', default: '' },
@@ -46,6 +49,7 @@ function parseOptions() {
     records: positiveInteger('records', values.records),
     rounds: positiveInteger('rounds', values.rounds),
     chunkMib: positiveInteger('chunk-mib', values['chunk-mib']),
+    maxMib: positiveInteger('max-mib', values['max-mib']),
     layout: oneOf('layout', values.layout, ['all', 'split'] as const) as Layout,
     redis: oneOf('redis', values.redis, ['ci', 'fsync'] as const) as RedisMode,
     hubNodeOptions: values['hub-node-options'].split(' ').filter(Boolean),
@@ -107,7 +111,7 @@ function codecSteps(native: string, national: string): { native: Record<string, 
 function main(): void {
   const options = parseOptions();
   warnIfBusy();
-  runBench('plan-national', { layout: options.layout, redis: options.redis, config: (tmp) => configFile(tmp), hubNodeOptions: options.hubNodeOptions }, async (run) => {
+  runBench('plan-national', { layout: options.layout, redis: options.redis, config: (tmp) => configFile(tmp, undefined, options.maxMib * 1024 * 1024), hubNodeOptions: options.hubNodeOptions }, async (run) => {
     const { hubs, redis, prefix } = run;
     const chunkSize = options.chunkMib * 1024 * 1024;
     const pids = hubs.processes.map((p) => p.child.pid!);
