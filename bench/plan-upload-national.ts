@@ -85,7 +85,7 @@ function timed<T>(steps: Record<string, number>, label: string, run: () => T): T
 }
 
 /** The codec's own steps for one document of each format, in this process: what the hub does around the register. */
-function codecSteps(native: string, national: string): { native: Record<string, number>; national: Record<string, number> } {
+function codecSteps(native: string, national: string, maxBytes: number): { native: Record<string, number>; national: Record<string, number> } {
   const n: Record<string, number> = {};
   const parsedNative = timed(n, 'parse+validate', () => parsePlanUpdate(native));
   if (!parsedNative.ok) throw new Error('the native file did not read back');
@@ -96,7 +96,7 @@ function codecSteps(native: string, national: string): { native: Record<string, 
   }));
 
   const d: Record<string, number> = {};
-  const parsed = timed(d, 'parse+validate', () => parseDmsUpload(national));
+  const parsed = timed(d, 'parse+validate', () => parseDmsUpload(national, { maxBytes }));
   if (!parsed.ok) throw new Error('the national file did not read back');
   const upload = parsed.value;
   const mapped = timed(d, 'mapping', () => mapUpload(upload));
@@ -151,7 +151,7 @@ function main(): void {
     const nativeMs = median(of('native', (u) => u.ackDownloadedMs));
     const nationalMs = median(of('national', (u) => u.ackDownloadedMs));
     const ratio = round(nationalMs / nativeMs);
-    const steps = codecSteps(documents.native, documents.national);
+    const steps = codecSteps(documents.native, documents.national, options.maxMib * 1024 * 1024);
 
     const line = (label: string, value: string) => console.log(`${label.padEnd(30)}${value}`);
     const spread = (format: Format, pick: (u: Upload) => number) => of(format, pick).map((ms) => round(ms / 1000, 2)).join(' / ');
