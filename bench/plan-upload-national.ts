@@ -153,7 +153,7 @@ function main(): void {
     const ratio = round(nationalMs / nativeMs);
     const steps = codecSteps(documents.native, documents.national, options.maxMib * 1024 * 1024);
 
-    const line = (label: string, value: string) => console.log(`${label.padEnd(30)}${value}`);
+    const line = (label: string, value: string) => console.log(`${label.padEnd(32)}${value}`);
     const spread = (format: Format, pick: (u: Upload) => number) => of(format, pick).map((ms) => round(ms / 1000, 2)).join(' / ');
     console.log(`\nplan upload, native against national: ${options.records} records each, ${options.rounds} round(s), layout ${options.layout}, Redis ${options.redis === 'fsync' ? 'appendfsync always' : 'as on CI'}`);
     line('start to ack downloaded (s)', `native ${spread('native', (u) => u.ackDownloadedMs)}, national ${spread('national', (u) => u.ackDownloadedMs)}`);

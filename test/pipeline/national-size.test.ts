@@ -18,8 +18,11 @@ afterAll(() => hub.stop());
 test('a national upload over 64 MiB is read when the plan update workflow allows its size', async () => {
   const [child] = nhsNumbers(1);
   const file = nationalPlanFile(LA709, '2301', [nationalRecord(child)]);
-  // Made large by a comment: what is read is still one record, so only the size is new.
-  const large = file.replace('</File>', `<!--${'x'.repeat(65 * MiB)}-->\n</File>`);
+  // Made large by comments (many small ones: libxml2 refuses a single node over 10 MB): what
+  // is read is still one record, so only the size is new.
+  const comment = `<!--${'x'.repeat(1017)}-->\n`;
+  const large = file.replace('</File>', `${comment.repeat(65 * 1024 + 1)}</File>`);
+  expect(Buffer.byteLength(large)).toBeGreaterThan(65 * MiB);
   const bradford = client(hub, 'LA709CSC');
   await bradford.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: large, localId: 'nat-large' });
   const [ack] = await collect(bradford, 1, 60_000);
