@@ -9,7 +9,7 @@ import { Pool } from 'undici';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { MeshClient } from '../adapters/mesh-client/index.js';
 import { makeAuthorization } from '../engine/mesh/auth-token.js';
-import { attendanceXml, LA706, nhsNumbers, PASSWORDS, planFile as samplePlanFile, planRecord, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
+import { attendanceXml, LA706, LA709, nationalPlanFile, nationalRecord, nhsNumbers, PASSWORDS, planFile as samplePlanFile, planRecord, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
 import { deleteMatching } from '../scripts/redis-keys.js';
 import { commandLine, type CpuSnapshot } from './proc-stats.js';
 
@@ -26,6 +26,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HUB = 'X26HUB';
 export const TRUST = 'RR8PAS';
 export const LA = 'LA706CSC';
+export const NATIONAL_LA = 'LA709CSC';
 export const LA_ODS = '706';
 export const V2 = 'application/vnd.mesh.v2+json';
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -65,6 +66,11 @@ export function summary(samples: number[]): { p50: number; p99: number; max: num
 /** One plan update from LA 706 putting every child on a child protection plan. */
 export function planFile(sequence: number, children: string[]): string {
   return samplePlanFile(LA706, sequence, children.map((nhs) => planRecord(nhs)));
+}
+
+/** The national upload (`File`) from LA 709 (`LA709CSC`, `format: dms`) putting every child on a child protection plan. */
+export function nationalFile(fileId: string, children: string[]): string {
+  return nationalPlanFile(LA709, fileId, children.map((nhs) => nationalRecord(nhs)));
 }
 
 
@@ -165,11 +171,12 @@ export async function startHubs(layout: Layout, config: string, keyPrefix: strin
   }
 }
 
-/** The sample configuration, with the worker concurrency changed when asked (written to a temporary file). */
-export function configFile(tmp: string, concurrency?: number): string {
-  if (concurrency === undefined) return SAMPLE_CONFIG;
-  const raw = parseYaml(readFileSync(join(ROOT, SAMPLE_CONFIG), 'utf8')) as { cpis: Record<string, unknown> };
-  raw.cpis.concurrency = concurrency;
+/** The sample configuration, with the worker concurrency and the plan update size limit changed when asked (written to a temporary file). */
+export function configFile(tmp: string, concurrency?: number, planUpdateMaxBytes?: number): string {
+  if (concurrency === undefined && planUpdateMaxBytes === undefined) return SAMPLE_CONFIG;
+  const raw = parseYaml(readFileSync(join(ROOT, SAMPLE_CONFIG), 'utf8')) as { cpis: Record<string, unknown>; workflows: { id: string; maxMessageBytes?: number }[] };
+  if (concurrency !== undefined) raw.cpis.concurrency = concurrency;
+  if (planUpdateMaxBytes !== undefined) raw.workflows.find((w) => w.id === 'CPIS_PLAN_UPDATE')!.maxMessageBytes = planUpdateMaxBytes;
   const file = join(tmp, 'config.yaml');
   writeFileSync(file, stringifyYaml(raw));
   return file;
@@ -446,9 +453,9 @@ export async function flowFigures(redis: Redis, prefix: string, ids: string[], f
 
 // ---- set-up ---------------------------------------------------------------------------
 
-/** Uploads a plan file as the LA and waits for its acknowledgement; returns the ack's XML and timings. */
-export async function uploadPlan(url: string, xml: string, opts: { chunkSize?: number; localId: string; timeoutMs: number; shouldStop?: () => boolean }) {
-  const la = meshClient(url, LA, opts.chunkSize);
+/** Uploads a plan file as the LA (706 unless `mailbox` says otherwise) and waits for its acknowledgement; returns the ack's XML and timings. */
+export async function uploadPlan(url: string, xml: string, opts: { chunkSize?: number; localId: string; timeoutMs: number; shouldStop?: () => boolean; mailbox?: string }) {
+  const la = meshClient(url, opts.mailbox ?? LA, opts.chunkSize);
   const startedAt = Date.now();
   const started = performance.now();
   const id = await la.send({ to: HUB, workflowId: 'CPIS_PLAN_UPDATE', localId: opts.localId, fileName: `${opts.localId}.xml`, body: xml });
@@ -466,6 +473,37 @@ export async function uploadPlan(url: string, xml: string, opts: { chunkSize?: n
   const ack = await la.download(ackId);
   await la.acknowledge(ackId);
   return { id, ackId, startedAt, sentMs, seenMs, doneMs: performance.now() - started, ack: ack.body.toString('utf8') };
+}
+
+export interface UploadPhases {
+  /** Start of the send to the acknowledgement's `acceptedAt` in the LA's inbox (exact, from the hub's stamps). */
+  sendToAckMs: number;
+  /** The client's send returned. */
+  uploadMs: number;
+  /** The file complete in the hub's inbox. */
+  fileCompleteMs: number;
+  /** File complete to ack accepted: the hub's work. */
+  processingMs: number;
+  ackSeenByPollMs: number;
+  /** Start of the send to the acknowledgement downloaded and acknowledged: start to ack as the LA sees it. */
+  ackDownloadedMs: number;
+  ack: string;
+}
+
+/** One upload timed from the start of its send to its acknowledgement, with the hub's own stamps for the phases between. */
+export async function timedUpload(redis: Redis, prefix: string, url: string, xml: string, opts: Parameters<typeof uploadPlan>[2]): Promise<UploadPhases> {
+  const upload = await uploadPlan(url, xml, opts);
+  const [sourceAccepted] = await readTimes(redis, [metaKey(prefix, HUB, upload.id)], 'acceptedAt');
+  const [ackAccepted] = await readTimes(redis, [metaKey(prefix, opts.mailbox ?? LA, upload.ackId)], 'acceptedAt');
+  return {
+    sendToAckMs: ackAccepted ? ackAccepted - upload.startedAt : NaN,
+    uploadMs: Math.round(upload.sentMs),
+    fileCompleteMs: sourceAccepted ? sourceAccepted - upload.startedAt : NaN,
+    processingMs: ackAccepted && sourceAccepted ? ackAccepted - sourceAccepted : NaN,
+    ackSeenByPollMs: Math.round(upload.seenMs),
+    ackDownloadedMs: Math.round(upload.doneMs),
+    ack: upload.ack,
+  };
 }
 
 /** Puts `count` children on CPP plans with LA 706, so every attendance for them is flagged. */

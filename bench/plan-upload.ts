@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
-  configFile, cpuFigures, cpuSnapshot, HUB, LA, type Layout, metaKey, nhsNumbers, oneOf, PeakRss, planFile, positiveInteger, readTimes, type RedisMode, round, runBench, uploadPlan, warnIfBusy,
+  configFile, cpuFigures, cpuSnapshot, type Layout, nhsNumbers, oneOf, PeakRss, planFile, positiveInteger, type RedisMode, round, runBench, timedUpload, warnIfBusy,
 } from './cpis-support.js';
 
 /**
@@ -53,13 +53,10 @@ function main(): void {
     const pids = hubs.processes.map((p) => p.child.pid!);
     const rss = new PeakRss(pids);
     const cpuFrom = await cpuSnapshot(redis, pids);
-    const upload = await uploadPlan(hubs.url, xml, { chunkSize, localId: `plan-${randomUUID().slice(0, 8)}`, timeoutMs: 300_000, shouldStop: run.shouldStop });
+    const upload = await timedUpload(redis, prefix, hubs.url, xml, { chunkSize, localId: `plan-${randomUUID().slice(0, 8)}`, timeoutMs: 300_000, shouldStop: run.shouldStop });
     const cpuTo = await cpuSnapshot(redis, pids);
     rss.stop();
 
-    // Exact phases from the hub's own stamps: file complete in the hub's inbox, ack in the LA's.
-    const [sourceAccepted] = await readTimes(redis, [metaKey(prefix, HUB, upload.id)], 'acceptedAt');
-    const [ackAccepted] = await readTimes(redis, [metaKey(prefix, LA, upload.ackId)], 'acceptedAt');
     const loaded = (upload.ack.match(/CPR06/g) ?? []).length;
     const figures = {
       date: new Date().toISOString(),
@@ -69,13 +66,12 @@ function main(): void {
       fileMiB: round(bytes / 1024 / 1024, 1),
       chunks: Math.ceil(bytes / chunkSize),
       buildMs: Math.round(buildMs),
-      /** Start of the send to the acknowledgement's acceptedAt in the LA's inbox (exact). */
-      sendToAckMs: ackAccepted ? ackAccepted - upload.startedAt : NaN,
-      uploadMs: Math.round(upload.sentMs),
-      fileCompleteMs: sourceAccepted ? sourceAccepted - upload.startedAt : NaN,
-      processingMs: ackAccepted && sourceAccepted ? ackAccepted - sourceAccepted : NaN,
-      ackSeenByPollMs: Math.round(upload.seenMs),
-      ackDownloadedMs: Math.round(upload.doneMs),
+      sendToAckMs: upload.sendToAckMs,
+      uploadMs: upload.uploadMs,
+      fileCompleteMs: upload.fileCompleteMs,
+      processingMs: upload.processingMs,
+      ackSeenByPollMs: upload.ackSeenByPollMs,
+      ackDownloadedMs: upload.ackDownloadedMs,
       fileStatus: /CPF0\d/.exec(upload.ack)?.[0] ?? 'none',
       recordsLoaded: loaded,
       hubPeakRssMb: Object.fromEntries(hubs.processes.map((p) => [p.role, round((rss.peakKb.get(p.child.pid!) ?? 0) / 1024, 1)])),

@@ -17,7 +17,9 @@ import { today, type WorkerContext } from './worker-context.js';
  */
 export function nationalUploadHandler(ctx: WorkerContext): MessageHandler {
   return async (message, body) => {
-    const parsed = parseDmsUpload(body);
+    // HL7 v3 takes about 2.7 times the bytes of our dialect per record: the workflow's configured
+    // limit, not the codec's default, says how large a national file may be.
+    const parsed = parseDmsUpload(body, { maxBytes: ctx.directory.maxMessageBytes(message.workflowId) });
     if (!parsed.ok) {
       const reason = oneLine(parsed.error).slice(0, 4000);
       await answerUnreadable(ctx, message);

@@ -4,7 +4,7 @@
  * deterministic UUIDs the hub gives its messages.
  */
 import { createHash } from 'node:crypto';
-import { create } from 'xmlbuilder2';
+import { prettyPrint } from '../xml/pretty-print.js';
 import type { Tree } from '../xml/tree.js';
 
 export const HL7_NAMESPACE = 'urn:hl7-org:v3';
@@ -85,9 +85,5 @@ export function uuidFrom(name: string): string {
 
 /** A national document: root in HL7 v3's namespace, `npfitlc` declared for the content ids. */
 export function hl7Document(root: string, children: Tree): string {
-  return create({ version: '1.0', encoding: 'UTF-8' })
-    .ele(HL7_NAMESPACE, root, { 'xmlns:npfitlc': LOCALISATION_NAMESPACE })
-    .ele(children)
-    .doc()
-    .end({ prettyPrint: true });
+  return prettyPrint(root, { xmlns: HL7_NAMESPACE, 'xmlns:npfitlc': LOCALISATION_NAMESPACE }, children);
 }
