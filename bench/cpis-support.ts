@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
@@ -43,6 +44,35 @@ export function positiveInteger(name: string, raw: string, min = 1): number {
 export function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
   if (!allowed.includes(raw as T)) throw new Error(`--${name} must be one of ${allowed.join(', ')}, not "${raw}"`);
   return raw as T;
+}
+
+/**
+ * The options every plan upload benchmark takes (--records, --chunk-mib, --layout, --redis,
+ * --hub-node-options, --json), plus whole-number options of its own with their defaults.
+ */
+export function uploadBenchOptions<K extends string>(counts: Record<K, string>) {
+  const own = Object.fromEntries(Object.entries(counts).map(([name, fallback]) => [name, { type: 'string' as const, default: fallback as string }]));
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string', default: '100000' },
+      'chunk-mib': { type: 'string', default: '20' },
+      layout: { type: 'string', default: 'all' },
+      redis: { type: 'string', default: 'ci' },
+      'hub-node-options': { type: 'string', default: '' },
+      json: { type: 'boolean', default: false },
+      ...own,
+    },
+  });
+  const raw = values as unknown as Record<string, string>;
+  return {
+    records: positiveInteger('records', raw.records),
+    chunkMib: positiveInteger('chunk-mib', raw['chunk-mib']),
+    layout: oneOf('layout', raw.layout, ['all', 'split'] as const) as Layout,
+    redis: oneOf('redis', raw.redis, ['ci', 'fsync'] as const) as RedisMode,
+    hubNodeOptions: raw['hub-node-options'].split(' ').filter(Boolean),
+    json: values.json === true,
+    counts: Object.fromEntries(Object.keys(counts).map((name) => [name, positiveInteger(name, raw[name])])) as Record<K, number>,
+  };
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { buildFileResponse } from '../engine/cpis/dms/file-response.js';
 import { answerRecords, fileStatus, mapUpload } from '../engine/cpis/dms/records.js';
 import { parseDmsUpload } from '../engine/cpis/dms/upload.js';
 import { buildPlanUpdateAck } from '../engine/cpis/xml/plan-update-ack.js';
 import { parsePlanUpdate } from '../engine/cpis/xml/plan-update.js';
 import {
-  configFile, cpuFigures, cpuSnapshot, LA, type Layout, NATIONAL_LA, nationalFile, nhsNumbers, oneOf, planFile, positiveInteger, type RedisMode, round, runBench,
-  summary, timedUpload, type UploadPhases, warnIfBusy,
+  configFile, cpuFigures, cpuSnapshot, LA, NATIONAL_LA, nationalFile, nhsNumbers, planFile, round, runBench, summary, timedUpload, uploadBenchOptions, type UploadPhases, warnIfBusy,
 } from './cpis-support.js';
 import { LA709 } from '../scripts/sample-exchange.js';
 
@@ -33,28 +31,8 @@ import { LA709 } from '../scripts/sample-exchange.js';
 const TARGET_RATIO = 1.5;
 
 function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      records: { type: 'string', default: '100000' },
-      rounds: { type: 'string', default: '3' },
-      'chunk-mib': { type: 'string', default: '20' },
-      'max-mib': { type: 'string', default: '128' },
-      layout: { type: 'string', default: 'all' },
-      redis: { type: 'string', default: 'ci' },
-      'hub-node-options': { type: 'string', default: '' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  return {
-    records: positiveInteger('records', values.records),
-    rounds: positiveInteger('rounds', values.rounds),
-    chunkMib: positiveInteger('chunk-mib', values['chunk-mib']),
-    maxMib: positiveInteger('max-mib', values['max-mib']),
-    layout: oneOf('layout', values.layout, ['all', 'split'] as const) as Layout,
-    redis: oneOf('redis', values.redis, ['ci', 'fsync'] as const) as RedisMode,
-    hubNodeOptions: values['hub-node-options'].split(' ').filter(Boolean),
-    json: values.json,
-  };
+  const { counts, ...common } = uploadBenchOptions({ rounds: '3', 'max-mib': '128' });
+  return { ...common, rounds: counts.rounds, maxMib: counts['max-mib'] };
 }
 
 type Format = 'native' | 'national';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import {
-  configFile, cpuFigures, cpuSnapshot, type Layout, nhsNumbers, oneOf, PeakRss, planFile, positiveInteger, type RedisMode, round, runBench, timedUpload, warnIfBusy,
+  configFile, cpuFigures, cpuSnapshot, nhsNumbers, PeakRss, planFile, round, runBench, timedUpload, uploadBenchOptions, warnIfBusy,
 } from './cpis-support.js';
 
 /**
@@ -18,24 +17,7 @@ import {
  */
 
 function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      records: { type: 'string', default: '100000' },
-      'chunk-mib': { type: 'string', default: '20' },
-      layout: { type: 'string', default: 'all' },
-      redis: { type: 'string', default: 'ci' },
-      'hub-node-options': { type: 'string', default: '' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  return {
-    records: positiveInteger('records', values.records),
-    chunkMib: positiveInteger('chunk-mib', values['chunk-mib']),
-    layout: oneOf('layout', values.layout, ['all', 'split'] as const) as Layout,
-    redis: oneOf('redis', values.redis, ['ci', 'fsync'] as const) as RedisMode,
-    hubNodeOptions: values['hub-node-options'].split(' ').filter(Boolean),
-    json: values.json,
-  };
+  return uploadBenchOptions({});
 }
 
 function main(): void {

@@ -32,6 +32,9 @@ const ACCEPTED: Record<InboundFlow, readonly Accepted[]> = {
 
 const sameKind = (a: DocumentKind, b: DocumentKind | undefined) => a.format === b?.format && a.message === b.message;
 
+/** Whether the flow takes this kind of document (a worker then hands it to its format's handler). */
+export const takes = (flow: InboundFlow, kind: DocumentKind): boolean => ACCEPTED[flow].some((a) => sameKind(a.kind, kind));
+
 /**
  * Checks the document as what it is (root element and namespace) among those the flow
  * takes. Anything else gets the first one's check, which says what is wrong with it (not

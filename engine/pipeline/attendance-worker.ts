@@ -4,10 +4,9 @@ import type { AccessNotification, Attendance, FlaggedPlan, LocalAuthority, Regis
 import { buildAccessNotification } from '../cpis/xml/access-notification.js';
 import { parseAttendance } from '../cpis/xml/attendance.js';
 import { buildFlagResponse } from '../cpis/xml/flag-response.js';
-import { oneLine } from '../cpis/xml/result.js';
 import type { StoredMessage } from '../mailbox/message.js';
 import { orderNotification } from './notification-worker.js';
-import { ProcessingError } from './processing-error.js';
+import { ProcessingError, unreadable } from './processing-error.js';
 import { sendReply } from './replies.js';
 import type { MessageHandler } from './workers.js';
 import { replyWorkflow, today, type WorkerContext } from './worker-context.js';
@@ -52,7 +51,7 @@ export function attendanceHandler(ctx: WorkerContext): MessageHandler {
 function readAttendance(ctx: WorkerContext, message: StoredMessage, body: Buffer): Attendance {
   const parsed = parseAttendance(body);
   if (!parsed.ok) {
-    throw new ProcessingError(parsed.error.code === 'SCHEMA_INVALID' ? 'SCHEMA_INVALID' : 'NOT_READABLE', oneLine(parsed.error));
+    throw unreadable(parsed.error);
   }
   const attendance = parsed.value;
   const nhs = checkNhsNumber(attendance.patient.nhsNumber);

@@ -2,9 +2,8 @@ import { buildFileResponse, UNREADABLE_FILE_ID } from '../cpis/dms/file-response
 import { answerRecords, checkFile, fileStatus, mapUpload, type DmsRecordOutcome } from '../cpis/dms/records.js';
 import { parseDmsUpload, type DmsUpload } from '../cpis/dms/upload.js';
 import type { FileStatus, LocalAuthority } from '../cpis/types.js';
-import { oneLine } from '../cpis/xml/result.js';
 import type { StoredMessage } from '../mailbox/message.js';
-import { ProcessingError } from './processing-error.js';
+import { ProcessingError, unreadable } from './processing-error.js';
 import { answerUpload } from './upload-answer.js';
 import type { MessageHandler } from './workers.js';
 import { today, type WorkerContext } from './worker-context.js';
@@ -21,9 +20,8 @@ export function nationalUploadHandler(ctx: WorkerContext): MessageHandler {
     // limit, not the codec's default, says how large a national file may be.
     const parsed = parseDmsUpload(body, { maxBytes: ctx.directory.maxMessageBytes(message.workflowId) });
     if (!parsed.ok) {
-      const reason = oneLine(parsed.error).slice(0, 4000);
       await answerUnreadable(ctx, message);
-      throw new ProcessingError(parsed.error.code === 'SCHEMA_INVALID' ? 'SCHEMA_INVALID' : 'NOT_READABLE', reason, true);
+      throw unreadable(parsed.error, true);
     }
     const upload = parsed.value;
     const la = ctx.directory.mailbox(message.from)?.organisation;

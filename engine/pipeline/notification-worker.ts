@@ -1,8 +1,7 @@
 import { buildDmsAccessNotification } from '../cpis/dms/access-notification.js';
 import { parseAccessNotification } from '../cpis/xml/access-notification.js';
-import { oneLine } from '../cpis/xml/result.js';
 import type { StoredMessage } from '../mailbox/message.js';
-import { ProcessingError } from './processing-error.js';
+import { ProcessingError, unreadable } from './processing-error.js';
 import { replyId, sendReply } from './replies.js';
 import type { MessageHandler } from './workers.js';
 import type { WorkerContext } from './worker-context.js';
@@ -62,7 +61,7 @@ export function notificationHandler(ctx: WorkerContext): MessageHandler {
 /** The order holds the notification in the hub's own dialect; an LA on the national documents gets it as one. */
 function national(body: Buffer, order: StoredMessage, la: { ods: string; name: string }): string {
   const parsed = parseAccessNotification(body);
-  if (!parsed.ok) throw new ProcessingError(parsed.error.code === 'SCHEMA_INVALID' ? 'SCHEMA_INVALID' : 'NOT_READABLE', oneLine(parsed.error));
+  if (!parsed.ok) throw unreadable(parsed.error);
   // Made when the order was: a retry builds the same document.
   const at = new Date(order.createdAt).toISOString();
   return buildDmsAccessNotification(parsed.value, { attendanceMessageId: order.linkedMsgId!, at, la: { ods: la.ods, name: la.name } });

@@ -1,11 +1,11 @@
+import { takes } from '../cpis/accepted-documents.js';
 import { recognise } from '../cpis/recognise.js';
 import { buildPlanUpdateAck } from '../cpis/xml/plan-update-ack.js';
 import { parsePlanUpdate } from '../cpis/xml/plan-update.js';
-import { oneLine } from '../cpis/xml/result.js';
 import type { FileStatus, PlanUpdateAck, RecordResult } from '../cpis/types.js';
 import type { StoredMessage } from '../mailbox/message.js';
 import { answerUnreadable, nationalUploadHandler } from './national-upload.js';
-import { ProcessingError } from './processing-error.js';
+import { ProcessingError, unreadable } from './processing-error.js';
 import { answerUpload } from './upload-answer.js';
 import type { MessageHandler } from './workers.js';
 import { today, type WorkerContext } from './worker-context.js';
@@ -17,15 +17,13 @@ import { today, type WorkerContext } from './worker-context.js';
  * dialect of the sending mailbox, saying what it was; one that cannot be read at all too.
  */
 export function planUpdateHandler(ctx: WorkerContext): MessageHandler {
-  const native = nativeUploadHandler(ctx);
-  const national = nationalUploadHandler(ctx);
+  const handlers = { native: nativeUploadHandler(ctx), dms: nationalUploadHandler(ctx) };
   return async (message, body) => {
     const kind = recognise(body);
-    if (kind?.format === 'dms' && kind.message === 'File') return national(message, body);
-    if (kind?.format === 'native' && kind.message === 'planUpdate') return native(message, body);
+    if (kind && takes('planUpdate', kind)) return handlers[kind.format](message, body);
     if (kind) return refuseDocument(ctx, message, `${kind.message} (${kind.format === 'dms' ? 'national' : 'native'} dialect)`);
     // Not XML we know: the sending mailbox's dialect says how to answer that it cannot be read.
-    return (ctx.directory.mailbox(message.from)?.format === 'dms' ? national : native)(message, body);
+    return handlers[ctx.directory.mailbox(message.from)?.format ?? 'native'](message, body);
   };
 }
 
@@ -49,9 +47,9 @@ function nativeUploadHandler(ctx: WorkerContext): MessageHandler {
   return async (message, body) => {
     const parsed = parsePlanUpdate(body);
     if (!parsed.ok) {
-      const reason = oneLine(parsed.error).slice(0, 4000);
-      await acknowledge(ctx, message, { sequence: -1, status: 'CPF01', recordsProcessed: 0, reason, results: [] });
-      throw new ProcessingError(parsed.error.code === 'SCHEMA_INVALID' ? 'SCHEMA_INVALID' : 'NOT_READABLE', reason, true);
+      const failure = unreadable(parsed.error, true);
+      await acknowledge(ctx, message, { sequence: -1, status: 'CPF01', recordsProcessed: 0, reason: failure.detail, results: [] });
+      throw failure;
     }
     const file = parsed.value;
     const la = ctx.directory.mailbox(message.from)?.organisation;

@@ -1,3 +1,4 @@
+import { oneLine, type XmlError } from '../cpis/xml/result.js';
 import { RegisterError, type RegisterErrorCode } from '../register/register.js';
 
 /**
@@ -30,6 +31,11 @@ export class ProcessingError extends Error {
     this.permanent = PROCESSING_ERRORS[code].permanent;
     this.senderFault = PROCESSING_ERRORS[code].senderFault;
   }
+}
+
+/** A document that cannot be read as what its workflow takes: failing its schema, or not that XML at all. */
+export function unreadable(error: XmlError, answered = false): ProcessingError {
+  return new ProcessingError(error.code === 'SCHEMA_INVALID' ? 'SCHEMA_INVALID' : 'NOT_READABLE', oneLine(error).slice(0, 4000), answered);
 }
 
 /** Every register error says whether retrying can help; a new code must be placed here to compile. */
