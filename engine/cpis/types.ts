@@ -177,10 +177,59 @@ export interface RegisterRecord {
   uploadFile?: string;
 }
 
+/** One view of a person's record, as the access history keeps it. */
 export interface Access {
+  /** The attendance or query that looked: counted once, whatever retries or replays follow. */
   attendanceId: string;
   at: string;
   careSettingOds: string;
   careSettingName: string;
   by?: string;
+  /** Job role as text, and its code when the asker gave one. */
+  role?: string;
+  roleCode?: string;
+  /** SDS user id and role profile id, when given. */
+  userId?: string;
+  roleProfileId?: string;
+  /** ASID of a system that asked on `by`'s behalf (`by` its nominated responsible person). */
+  system?: string;
+}
+
+/** Who asked at the point of care: the user a health system names, or a system's nominated responsible person. */
+export interface Accessor extends Clinician {
+  roleCode?: string;
+  roleProfileId?: string;
+  /** ASID of the system that asked on this person's behalf. */
+  system?: string;
+}
+
+/**
+ * A health system's synchronous question (FHIR CareTeam or AuditEvent search, or the HL7 v3
+ * QUPC_IN000006GB01): is this person on a plan, and who has looked?
+ */
+export interface FlagQuery {
+  /** The asker's id for this question: a retry carries the same one, and records and notifies nothing twice. */
+  queryId: string;
+  nhsNumber: string;
+  /** When it was asked, ISO 8601 with a zone. */
+  at: string;
+  careSetting: CareSetting;
+  viewedBy: Accessor;
+  /** Unscheduled care: the access is recorded and each LA with an open plan told. Scheduled: a silent read, neither. */
+  unscheduled: boolean;
+}
+
+/** A visible plan as a query answers it: the plan, its LA's name and phones, and whom it is held against. */
+export interface QueriedPlan extends FlaggedPlan {
+  subject: Subject;
+  localId: string;
+}
+
+/** The register's answer to a query, which each API renders in its own dialect. */
+export interface FlagAnswer {
+  nhsNumber: string;
+  /** Open plans and those ended within `endedVisibleMonths`, in record order. */
+  plans: QueriedPlan[];
+  /** The access history after this query: newest first, at most 25, one author's repeat views within 24 hours once. */
+  accesses: Access[];
 }
