@@ -222,7 +222,9 @@ export interface FlagQuery {
 /** A visible plan as a query answers it: the plan, its LA's name and phones, and whom it is held against. */
 export interface QueriedPlan extends FlaggedPlan {
   subject: Subject;
+  /** The LA's own id for the record, and the upload that last set it when that upload named one. */
   localId: string;
+  uploadFile?: string;
 }
 
 /** The register's answer to a query, which each API renders in its own dialect. */

@@ -1,11 +1,9 @@
 import { checkNhsNumber } from '../cpis/nhs-number.js';
-import { isOpen } from '../cpis/register/rules.js';
-import type { AccessNotification, Attendance, FlaggedPlan, LocalAuthority, RegisterRecord } from '../cpis/types.js';
-import { buildAccessNotification } from '../cpis/xml/access-notification.js';
+import type { Attendance } from '../cpis/types.js';
 import { parseAttendance } from '../cpis/xml/attendance.js';
 import { buildFlagResponse } from '../cpis/xml/flag-response.js';
 import type { StoredMessage } from '../mailbox/message.js';
-import { orderNotification } from './notification-worker.js';
+import { recordView, visiblePlans } from './flag.js';
 import { ProcessingError, unreadable } from './processing-error.js';
 import { sendReply } from './replies.js';
 import type { MessageHandler } from './workers.js';
@@ -24,27 +22,25 @@ export function attendanceHandler(ctx: WorkerContext): MessageHandler {
     const attendance = readAttendance(ctx, message, body);
     const nhsNumber = attendance.patient.nhsNumber;
     const day = today();
-    const records = await ctx.register.lookup(nhsNumber, day, ctx.settings.endedVisibleMonths);
+    const plans = await visiblePlans(ctx, nhsNumber, day);
     await sendReply(ctx.store, {
       sourceId: message.id,
       suffix: 'FLAG',
       from: ctx.settings.hubMailbox,
       to: message.from,
       workflowId: replyWorkflow(ctx, message.workflowId),
-      xml: buildFlagResponse({ attendanceId: attendance.attendanceId, nhsNumber, plans: await flaggedPlans(ctx, records) }),
+      xml: buildFlagResponse({ attendanceId: attendance.attendanceId, nhsNumber, plans }),
       localId: message.localId,
     });
-    if (records.length === 0) return;
-    await ctx.register.recordAccess(nhsNumber, {
-      attendanceId: attendance.attendanceId,
+    if (plans.length === 0) return;
+    await recordView(ctx, {
+      sourceId: message.id,
+      accessId: attendance.attendanceId,
+      nhsNumber,
       at: attendance.arrival,
-      careSettingOds: attendance.careSetting.ods,
-      careSettingName: attendance.careSetting.name,
-      by: attendance.viewedBy?.name,
-    });
-    for (const [laOds, open] of byLa(records.filter((r) => isOpen(r, day)))) {
-      await orderNotification(ctx, message, laOds, buildAccessNotification(notification(attendance, open)));
-    }
+      careSetting: attendance.careSetting,
+      viewedBy: attendance.viewedBy,
+    }, plans, day);
   };
 }
 
@@ -63,36 +59,4 @@ function readAttendance(ctx: WorkerContext, message: StoredMessage, body: Buffer
     throw new ProcessingError('WRONG_SENDER', `care setting ${attendance.careSetting.ods} is not the sending mailbox's organisation`);
   }
   return attendance;
-}
-
-/** The LA's name from the configuration; its phones as its latest upload gave them, else as configured. */
-async function localAuthority(ctx: WorkerContext, ods: string): Promise<LocalAuthority> {
-  const org = ctx.directory.organisation(ods);
-  const uploaded = await ctx.register.contacts(ods);
-  const emergencyPhone = uploaded?.emergencyPhone ?? org?.phones.emergency;
-  if (!org || !emergencyPhone) throw new ProcessingError('HUB_CONFIGURATION', `LA ${ods} has no emergency duty phone, uploaded or configured`);
-  return { ods, name: org.name, officePhone: uploaded?.officePhone ?? org.phones.office, emergencyPhone };
-}
-
-async function flaggedPlans(ctx: WorkerContext, records: RegisterRecord[]): Promise<FlaggedPlan[]> {
-  const las = new Map(await Promise.all([...new Set(records.map((r) => r.laOds))].map(async (ods) => [ods, await localAuthority(ctx, ods)] as const)));
-  return records.map((r) => ({ type: r.type, start: r.start, end: r.end, la: las.get(r.laOds)! }));
-}
-
-function byLa(records: RegisterRecord[]): Map<string, RegisterRecord[]> {
-  const out = new Map<string, RegisterRecord[]>();
-  for (const record of records) out.set(record.laOds, [...(out.get(record.laOds) ?? []), record]);
-  return out;
-}
-
-function notification(attendance: Attendance, records: RegisterRecord[]): AccessNotification {
-  const [first] = records;
-  return {
-    attendanceId: attendance.attendanceId,
-    subject: { nhsNumber: first.nhsNumber, familyName: first.familyName, givenName: first.givenName, birthDate: first.birthDate },
-    plans: records.map((r) => ({ type: r.type, start: r.start, end: r.end, localId: r.localId, uploadFile: r.uploadFile })),
-    arrival: attendance.arrival,
-    careSetting: attendance.careSetting,
-    viewedBy: attendance.viewedBy,
-  };
 }

@@ -24,10 +24,11 @@ export function orderSuffix(laOds: string): string {
   return `${ORDER}${laOds}`;
 }
 
-export async function orderNotification(ctx: WorkerContext, attendance: StoredMessage, laOds: string, xml: string): Promise<void> {
+/** `sourceId`: the attendance message, or the query's message id; the order's id derives from it. */
+export async function orderNotification(ctx: Pick<WorkerContext, 'store' | 'settings' | 'enqueue'>, sourceId: string, laOds: string, xml: string): Promise<void> {
   const { hubMailbox, workflows } = ctx.settings;
   const id = await sendReply(ctx.store, {
-    sourceId: attendance.id,
+    sourceId,
     suffix: orderSuffix(laOds),
     from: hubMailbox,
     to: hubMailbox,
