@@ -2,6 +2,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 /** Seconds from a message's arrival to the end of its processing: attendances in well under a second, plan files up to minutes. */
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+/** A clinician waits on a query: its target is 50 ms at p99, so the buckets are fine around it. */
+const QUERY_BUCKETS = [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /**
  * What the hub counts as it works, by workflow: told by the MESH API (accepted,
@@ -19,6 +21,15 @@ export class HubMetrics {
     help: 'Time from a message entering the hub inbox to the end of its processing',
     labelNames: ['workflow'],
     buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly queriesTotal = this.counter('cpisx_queries_total', 'Point-of-care queries, by API and outcome (ok or the refusal code)', ['api', 'outcome']);
+  private readonly queryLatency = new Histogram({
+    name: 'cpisx_query_seconds',
+    help: 'Time to answer a point-of-care query, from its request to its answer',
+    labelNames: ['api'],
+    buckets: QUERY_BUCKETS,
     registers: [this.registry],
   });
 
@@ -45,6 +56,11 @@ export class HubMetrics {
 
   held(message: { workflowId: string }, reason: string): void {
     this.failedTotal.inc({ workflow: message.workflowId, reason });
+  }
+
+  queried(api: string, outcome: string, seconds: number): void {
+    this.queriesTotal.inc({ api, outcome });
+    this.queryLatency.observe({ api }, seconds);
   }
 
   replayed(workflowId: string | undefined): void {

@@ -1,0 +1,87 @@
+import type { Accessor, CareSetting, FlagAnswer } from '../cpis/types.js';
+import { newMessageId } from '../mailbox/message-id.js';
+import { recordView, visiblePlans, type FlagContext } from '../pipeline/flag.js';
+import { today } from '../pipeline/worker-context.js';
+import type { QueryApi, QueryAudit } from './query-audit.js';
+import type { QueryMessages } from './query-messages.js';
+
+/** Who asks, once the route has authenticated the client: its id and the care setting it speaks for. */
+export interface Asker {
+  clientId: string;
+  careSetting: CareSetting;
+}
+
+/** A query as a route has read it, in either dialect. */
+export interface AskedQuery {
+  api: QueryApi;
+  asker: Asker;
+  /** The client's id for the query (X-Request-ID, or the HL7 v3 query id), when it gave one. */
+  queryId?: string;
+  nhsNumber: string;
+  viewedBy: Accessor;
+  /** When the client asked, if it said (the HL7 v3 effectiveTime); else now. */
+  at?: string;
+  unscheduled: boolean;
+}
+
+export interface QueryDeps {
+  flag: FlagContext;
+  messages: QueryMessages;
+  audit: QueryAudit;
+}
+
+/**
+ * The synchronous CP-IS query: the same lookup and the same recorded view as an
+ * attendance (engine/pipeline/flag.ts). An unscheduled query with plans is kept in the
+ * person's history and each LA with an open plan is told through the pipeline, once per
+ * query id; a scheduled one (a silent read) records and tells nothing. Every query is audited.
+ */
+export class QueryService {
+  constructor(private readonly deps: QueryDeps) {}
+
+  async ask(query: AskedQuery): Promise<FlagAnswer> {
+    const { flag, messages } = this.deps;
+    const at = query.at ?? new Date().toISOString();
+    const day = today();
+    const plans = await visiblePlans(flag, query.nhsNumber, day);
+    let messageId: string | undefined;
+    if (query.unscheduled && plans.length > 0) {
+      // A query without an id of its own is one attempt: nothing can retry it as the same query.
+      messageId = query.queryId === undefined ? newMessageId() : await messages.idFor(query.asker.clientId, query.queryId, query.nhsNumber);
+      await recordView(flag, {
+        sourceId: messageId,
+        accessId: query.queryId ?? messageId,
+        nhsNumber: query.nhsNumber,
+        at,
+        careSetting: query.asker.careSetting,
+        viewedBy: query.viewedBy,
+      }, plans, day);
+    }
+    const accesses = plans.length > 0 ? await flag.register.accesses(query.nhsNumber) : [];
+    const answer = { nhsNumber: query.nhsNumber, plans, accesses };
+    await this.audit(query, 'ok', { plans: plans.length, accesses: accesses.length, messageId });
+    return answer;
+  }
+
+  /** A query refused after its client was known: audited with the code the API answered. */
+  async refused(query: Partial<AskedQuery> & Pick<AskedQuery, 'api' | 'asker'>, code: string): Promise<void> {
+    await this.audit(query, code, {});
+  }
+
+  private async audit(query: Partial<AskedQuery> & Pick<AskedQuery, 'api' | 'asker'>, outcome: string, counts: { plans?: number; accesses?: number; messageId?: string }): Promise<void> {
+    await this.deps.audit.record({
+      at: new Date().toISOString(),
+      api: query.api,
+      client: query.asker.clientId,
+      organisation: query.asker.careSetting.ods,
+      user: query.viewedBy?.name,
+      userId: query.viewedBy?.id,
+      roleProfileId: query.viewedBy?.roleProfileId,
+      queryId: query.queryId,
+      nhsNumber: query.nhsNumber,
+      unscheduled: query.unscheduled,
+      outcome,
+      ...counts,
+    });
+  }
+}
