@@ -1,0 +1,55 @@
+/**
+ * What `GET [base]/metadata` answers: this server's own CapabilityStatement, modelled on NHS
+ * England's CPIS-FHIR-API-Producer (../shared/reference/cpis-fhir/README.md §1), which it
+ * instantiates. Kind `instance`, not the Producer's `requirements`: it names this software and
+ * where it runs, which FHIR forbids a requirements statement to do.
+ */
+import type * as fhir4 from 'fhir/r4.js';
+import { SYSTEM } from './vocabulary.js';
+
+/** When this statement last changed: FHIR requires a date, and it is a fact about the code, not the clock. */
+const STATEMENT_DATE = '2026-11-29';
+
+const BY_NHS_NUMBER =
+  `By NHS number only: patient:identifier=${SYSTEM.nhsNumber}|{NHS number} (patient={NHS number} is also accepted). ` +
+  'Header IsUnscheduledAccessEvent: true (the default) records the access; false is a silent read.';
+
+function searchByPatient(type: 'CareTeam' | 'AuditEvent', definition: string): fhir4.CapabilityStatementRestResource {
+  return {
+    type,
+    profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+    interaction: [{ code: 'search-type' }],
+    searchParam: [{ name: 'patient', definition, type: 'reference', documentation: BY_NHS_NUMBER }],
+  };
+}
+
+export function capabilityStatement(base: string): fhir4.CapabilityStatement {
+  return {
+    resourceType: 'CapabilityStatement',
+    name: 'CpisExchangeFhirServer',
+    title: 'cpis-exchange CP-IS FHIR API',
+    status: 'active',
+    date: STATEMENT_DATE,
+    kind: 'instance',
+    instantiates: ['https://fhir.nhs.uk/CapabilityStatement/CPIS-FHIR-API-Producer'],
+    software: { name: 'cpis-exchange' },
+    implementation: { description: 'CP-IS point-of-care query: child protection plans and their access history', url: base },
+    fhirVersion: '4.0.1',
+    format: ['json'],
+    rest: [{
+      mode: 'server',
+      security: {
+        service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] }],
+        description: 'A bearer token for a user present healthcare worker; the user, role and organisation are taken from it.',
+      },
+      resource: [
+        searchByPatient('CareTeam', 'http://hl7.org/fhir/SearchParameter/clinical-patient'),
+        {
+          ...searchByPatient('AuditEvent', 'http://hl7.org/fhir/SearchParameter/AuditEvent-patient'),
+          searchInclude: ['AuditEvent:agent'],
+          documentation: 'The access history, newest first, at most 25; the PractitionerRole of each viewer is always included.',
+        },
+      ],
+    }],
+  };
+}
