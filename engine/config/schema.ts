@@ -69,11 +69,9 @@ const responsiblePerson = z.object({
   id: z.string().trim().min(1).optional(),
 }).strict();
 
-export const QUERY_CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
 /** A trust system that may ask the point-of-care query (FHIR CareTeam/AuditEvent or HL7 v3). */
 const queryClient = z.object({
-  id: z.string().regex(QUERY_CLIENT_ID, 'a query client id is 1 to 64 letters, digits, . _ -'),
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a query client id is 1 to 64 letters, digits, . _ -'),
   organisation: odsCode,
   /** The care setting's name in the access history and the LA's notification; the organisation's name if not given. */
   name: z.string().min(1).optional(),
