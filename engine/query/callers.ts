@@ -10,6 +10,13 @@ import type { QueryTokens } from './tokens.js';
 
 export { isRefusal, type QueryRefusal, type QueryRefusalCode } from './refusal.js';
 
+/** What authentication looks at: the headers, and the client certificate the TLS handshake verified. */
+export interface QueryRequest {
+  headers: IncomingHttpHeaders;
+  /** As `peerCertificateFingerprint` gives it; absent over plain HTTP or without a verified certificate. */
+  peerCertificateFingerprint?: string;
+}
+
 /** A query client the hub has recognised, and the trust it asks for. */
 export interface Caller {
   client: QueryClientConfig;
@@ -28,7 +35,7 @@ export type SecretCheck =
  */
 const SECRET_CHECKS = { perSecond: 0.1, burst: 10 };
 
-const BEARER = /^Bearer +([^\s]+) *$/i;
+const BEARER = /^Bearer +(\S+) *$/i;
 
 /** Who may ask the point-of-care query: query clients by bearer token or certificate, within their rate limits. */
 export class QueryCallers {
@@ -48,11 +55,8 @@ export class QueryCallers {
     }
   }
 
-  /**
-   * The caller of a query: by its bearer token, else (no Authorization header) by the client
-   * certificate the TLS handshake verified, given as `canonicalFingerprint` makes it.
-   */
-  async authenticate(request: { headers: IncomingHttpHeaders; peerCertificateFingerprint?: string }): Promise<Caller | QueryRefusal> {
+  /** The caller of a query: by its bearer token, else (no Authorization header) by its client certificate. */
+  async authenticate(request: QueryRequest): Promise<Caller | QueryRefusal> {
     const client = await this.identify(request);
     if (isRefusal(client)) return client;
     if (!client.allowed) return { refused: 'ACCESS_DENIED', message: `query client ${client.id} is not allowed to query` };
@@ -95,7 +99,7 @@ export class QueryCallers {
     return client.allowed ? { client } : { refused: 'unauthorized_client' };
   }
 
-  private async identify(request: { headers: IncomingHttpHeaders; peerCertificateFingerprint?: string }): Promise<QueryClientConfig | QueryRefusal> {
+  private async identify(request: QueryRequest): Promise<QueryClientConfig | QueryRefusal> {
     const authorization = request.headers.authorization;
     if (authorization === undefined) {
       const client = request.peerCertificateFingerprint ? this.byCertificate.get(request.peerCertificateFingerprint) : undefined;
