@@ -1,14 +1,15 @@
-import { configSchema, type HubConfigFile, type MailboxConfig, type SecretSource } from './schema.js';
+import { configSchema, type HubConfigFile, type MailboxConfig, type QueryClientConfig, type SecretSource } from './schema.js';
 import { checkConfig, ConfigError, readConfigFile, readSecret } from './yaml-file.js';
 
 export { ConfigError } from './yaml-file.js';
 
 /** The configuration with every secret resolved to its value. */
-export interface HubConfig extends Omit<HubConfigFile, 'mailboxes' | 'sharedKey'> {
+export interface HubConfig extends Omit<HubConfigFile, 'mailboxes' | 'sharedKey' | 'queryClients'> {
   /** The file it was read from, for the hub's first log line. */
   file: string;
   sharedKey: string;
   mailboxes: (Omit<MailboxConfig, 'password'> & { password: string })[];
+  queryClients: QueryClientConfig[];
 }
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -28,5 +29,6 @@ function resolveSecrets(cfg: HubConfigFile, file: string, env: NodeJS.ProcessEnv
     file,
     sharedKey,
     mailboxes: cfg.mailboxes.map((m, i) => ({ ...m, password: secretAt(m.password, `mailboxes[${i}].password`) })),
+    queryClients: cfg.queryClients.map(({ secret, ...c }, i) => (secret === undefined ? c : { ...c, secret: secretAt(secret, `queryClients[${i}].secret`) })),
   };
 }

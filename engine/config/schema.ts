@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PASSWORD_HASH } from '../console/accounts.js';
+import { canonicalFingerprint } from '../query/certificate.js';
 import { duration } from './duration.js';
 import { secret } from './secret.js';
 
@@ -44,6 +45,51 @@ const tls = z.object({
   cert: z.string().min(1),
   ca: z.string().min(1).optional(),
   requireClientCert: z.boolean().default(false),
+}).strict();
+
+const certificateFingerprint = z.string().transform((text, ctx) => {
+  const fingerprint = canonicalFingerprint(text);
+  if (fingerprint) return fingerprint;
+  ctx.addIssue({ code: 'custom', message: 'a certificate fingerprint is its SHA-256: 32 bytes of hex, with or without colons' });
+  return z.NEVER;
+});
+
+/** YAML reads an unquoted 01 as the number 1. */
+const departmentType = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isInteger(value) ? `0${value}` : value),
+  z.enum(['01', '02', '03', '04']),
+);
+
+/** A system's nominated person, whom its queries without a stated user are recorded against (the HL7 v3 System author). */
+const responsiblePerson = z.object({
+  name: z.string().trim().min(1),
+  role: z.string().trim().min(1).optional(),
+  roleCode: z.string().trim().min(1).optional(),
+  /** SDS user id. */
+  id: z.string().trim().min(1).optional(),
+}).strict();
+
+/** A trust system that may ask the point-of-care query (FHIR CareTeam/AuditEvent or HL7 v3). */
+const queryClient = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a query client id is 1 to 64 letters, digits, . _ -'),
+  organisation: odsCode,
+  /** The care setting's name in the access history and the LA's notification; the organisation's name if not given. */
+  name: z.string().min(1).optional(),
+  /** For the OAuth2 client-credentials grant at /cpis/oauth2/token. */
+  secret: secret.optional(),
+  /** For mutual TLS: the client certificate's SHA-256 fingerprint. */
+  certificate: certificateFingerprint.optional(),
+  /** false keeps the client known but refuses its queries. */
+  allowed: z.boolean().default(true),
+  departmentType: departmentType.default('01'),
+  /** The system's Spine ASID: names it when its responsible person is recorded. */
+  asid: z.string().regex(/^\d{12}$/, 'an ASID is 12 digits').optional(),
+  responsiblePerson: responsiblePerson.optional(),
+  rateLimit: z.object({
+    perSecond: z.number().positive().max(100_000).default(50),
+    burst: z.number().int().min(1).max(100_000).default(100),
+  }).strict().prefault({}),
+  tokenLifetime: duration.prefault('15m'),
 }).strict();
 
 /** The CP-IS workers: which mailbox is the hub's, which workflows carry what, and how to retry. */
@@ -102,9 +148,10 @@ const configShape = z.object({
   workflows: z.array(workflow).min(1),
   cpis: cpis.optional(),
   console: consoleSettings.optional(),
+  queryClients: z.array(queryClient).default([]),
 }).strict();
 
-export const configSchema = configShape.superRefine(crossReferences).transform(withSizeLimits);
+export const configSchema = configShape.superRefine(crossReferences).transform(withSizeLimits).transform(withClientNames);
 type RawConfig = z.output<typeof configShape>;
 
 const MIB = 1024 * 1024;
@@ -116,6 +163,12 @@ function withSizeLimits(cfg: RawConfig) {
   const defaults: Record<string, number> = cfg.cpis ? { [cfg.cpis.workflows.attendance]: MIB, [cfg.cpis.workflows.planUpdate]: 64 * MIB } : {};
   const workflows = cfg.workflows.map((w) => ({ ...w, maxMessageBytes: w.maxMessageBytes ?? defaults[w.id] ?? DEFAULT_MAX_MESSAGE_BYTES }));
   return { ...cfg, workflows };
+}
+
+/** A query client without a name of its own is named as its organisation. */
+function withClientNames(cfg: ReturnType<typeof withSizeLimits>) {
+  const names = new Map(cfg.organisations.map((o) => [o.ods, o.name]));
+  return { ...cfg, queryClients: cfg.queryClients.map((c) => ({ ...c, name: c.name ?? names.get(c.organisation)! })) };
 }
 
 function crossReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
@@ -148,11 +201,29 @@ function crossReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
     }
   }
   checkConsole(cfg, issue);
+  checkQueryClients(cfg, issue);
 }
 
 function checkConsole(cfg: RawConfig, issue: (path: (string | number)[], message: string) => void): void {
   if (!cfg.console) return;
   duplicates(cfg.console.users.map((u) => u.username)).forEach((i) => issue(['console', 'users', i, 'username'], 'duplicate username'));
+}
+
+const MAX_TOKEN_LIFETIME_MS = 86_400_000;
+
+function checkQueryClients(cfg: RawConfig, issue: (path: (string | number)[], message: string) => void): void {
+  const kinds = new Map(cfg.organisations.map((o) => [o.ods, o.kind]));
+  duplicates(cfg.queryClients.map((c) => c.id)).forEach((i) => issue(['queryClients', i, 'id'], 'duplicate query client id'));
+  const certificates = cfg.queryClients.map((c) => c.certificate ?? `none:${c.id}`);
+  duplicates(certificates).forEach((i) => issue(['queryClients', i, 'certificate'], 'another query client has this certificate'));
+  cfg.queryClients.forEach((c, i) => {
+    const kind = kinds.get(c.organisation);
+    if (!kind) issue(['queryClients', i, 'organisation'], `no organisation with ODS code ${c.organisation}`);
+    else if (kind !== 'trust') issue(['queryClients', i, 'organisation'], `${c.organisation} is ${kind === 'la' ? 'a local authority' : 'the hub'}; only a trust's systems may query`);
+    if (c.secret === undefined && c.certificate === undefined) issue(['queryClients', i], 'a query client needs a secret, a certificate, or both');
+    if (typeof c.secret === 'string' && !cfg.sample) issue(['queryClients', i, 'secret'], 'inline secrets are for sample files only; use {env: VAR} or {file: path}');
+    if (c.tokenLifetime > MAX_TOKEN_LIFETIME_MS) issue(['queryClients', i, 'tokenLifetime'], 'a token may live a day at most');
+  });
 }
 
 function duplicates(values: string[]): number[] {
@@ -167,3 +238,5 @@ export type WorkflowConfig = HubConfigFile['workflows'][number];
 export type MeshSettings = HubConfigFile['mesh'];
 export type CpisSettings = NonNullable<HubConfigFile['cpis']>;
 export type ConsoleSettings = NonNullable<HubConfigFile['console']>;
+/** A query client with its secret read (load.ts resolves it). */
+export type QueryClientConfig = Omit<HubConfigFile['queryClients'][number], 'secret'> & { secret?: string };

@@ -1,16 +1,18 @@
 /**
- * Redis key layout of the point-of-care query. The hash tag `{query}` keeps the query's
- * keys on one Redis Cluster slot, apart from the register's and the mailboxes'.
+ * Redis key layout of the point-of-care query. Each script or command touches one key.
+ * Message ids and the audit share the hash tag `{query}`; a token or a rate bucket's name is
+ * its own hash tag, so in Redis Cluster tokens and buckets spread over slots rather than share one.
  */
 export class QueryKeys {
-  constructor(readonly prefix = 'cpisx:') {
+  constructor(private readonly prefix = 'cpisx:') {
     if (/[{}]/.test(prefix)) throw new Error('the key prefix must not contain { or }');
   }
 
-  private get tag(): string { return `${this.prefix}{query}`; }
-
   /** String: the hub message id a query was given, by a digest of who asked what under which id. */
-  message(digest: string): string { return `${this.tag}:message:${digest}`; }
+  message(digest: string): string { return `${this.prefix}{query}:message:${digest}`; }
   /** Stream: one entry per query answered or refused. */
-  audit(): string { return `${this.tag}:audit`; }
+  audit(): string { return `${this.prefix}{query}:audit`; }
+  /** Holds the client id under a digest of the token, so a Redis dump hands out no live token. */
+  token(digest: string): string { return `${this.prefix}query:token:{${digest}}`; }
+  rate(bucket: string): string { return `${this.prefix}query:rate:{${bucket}}`; }
 }

@@ -156,3 +156,91 @@ test('a size limit that is not a positive whole number of bytes is refused where
   raw.workflows[0].maxMessageBytes = '1MB';
   expect(problem(raw)).toMatch(/^hub\.yaml: workflows\[0\]\.maxMessageBytes: /);
 });
+
+describe('queryClients', () => {
+  const FINGERPRINT = 'ab'.repeat(32);
+  const CANONICAL = Array(32).fill('AB').join(':');
+  /** The sandbox with one query client for trust X26, `client` merged over it. */
+  function withClient(client: Record<string, unknown>, raw = sandbox()): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    raw.queryClients = [{ id: 'x26-ed', organisation: 'X26', secret: 'sample-secret', ...client }];
+    return raw;
+  }
+
+  test('the sample file has a user-stating client and a system client with a responsible person, defaults filled in', () => {
+    const [ed, system] = loadConfig('config/sample.yaml', {}).queryClients;
+    expect(ed).toMatchObject({
+      id: 'rr8-ed', organisation: 'RR8', secret: 'rr8-ed-secret', allowed: true, departmentType: '01',
+      rateLimit: { perSecond: 50, burst: 100 }, tokenLifetime: 15 * 60_000,
+    });
+    expect(ed.responsiblePerson).toBeUndefined();
+    expect(system).toMatchObject({ id: 'rr8-minor-injuries', departmentType: '03', asid: '200000000123', responsiblePerson: { name: 'Dr Alex Morgan' } });
+  });
+
+  test('none configured is an empty list', () => {
+    expect(resolveConfig(sandbox(), 'hub.yaml', {}).queryClients).toEqual([]);
+  });
+
+  test('defaults: allowed, department 01, 50 a second with bursts of 100, 15 minute tokens, the organisation\'s name', () => {
+    const [client] = resolveConfig(withClient({}), 'hub.yaml', {}).queryClients;
+    expect(client).toEqual({
+      id: 'x26-ed', organisation: 'X26', name: 'TEST ORG X26', secret: 'sample-secret', allowed: true, departmentType: '01',
+      rateLimit: { perSecond: 50, burst: 100 }, tokenLifetime: 900_000,
+    });
+  });
+
+  test('a secret comes from the environment or a file; inline only in a sample file', () => {
+    writeFileSync(join(dir, 'client-secret'), 'from-a-file\n');
+    const raw = production();
+    raw.queryClients = [
+      { id: 'a', organisation: 'X26', secret: { env: 'CLIENT_A' } },
+      { id: 'b', organisation: 'X27', secret: { file: 'client-secret' } },
+    ];
+    const cfg = resolveConfig(raw, join(dir, 'hub.yaml'), { ...productionEnv, CLIENT_A: 'from-env' });
+    expect(cfg.queryClients.map((c) => c.secret)).toEqual(['from-env', 'from-a-file']);
+    expect(problem(withClient({ secret: 'inline' }, production()), productionEnv))
+      .toBe('hub.yaml: queryClients[0].secret: inline secrets are for sample files only; use {env: VAR} or {file: path}');
+  });
+
+  test('a client known by its certificate alone needs no secret; its fingerprint is kept as Node gives a peer\'s', () => {
+    const [client] = resolveConfig(withClient({ secret: undefined, certificate: FINGERPRINT }), 'hub.yaml', {}).queryClients;
+    expect(client.certificate).toBe(CANONICAL);
+    expect(client.secret).toBeUndefined();
+  });
+
+  test('a client with neither secret nor certificate, or a fingerprint that is not SHA-256, is refused', () => {
+    expect(problem(withClient({ secret: undefined }))).toBe('hub.yaml: queryClients[0]: a query client needs a secret, a certificate, or both');
+    expect(problem(withClient({ certificate: 'AB:CD' }))).toMatch(/^hub\.yaml: queryClients\[0\]\.certificate: a certificate fingerprint is its SHA-256/);
+  });
+
+  test('its organisation must be a configured trust', () => {
+    expect(problem(withClient({ organisation: 'X99' }))).toBe('hub.yaml: queryClients[0].organisation: no organisation with ODS code X99');
+    const raw = withClient({ organisation: 'L01' });
+    raw.organisations.push({ ods: 'L01', name: 'A council', kind: 'la' }, { ods: 'H01', name: 'Hub', kind: 'hub' });
+    expect(problem(raw)).toBe('hub.yaml: queryClients[0].organisation: L01 is a local authority; only a trust\'s systems may query');
+    raw.queryClients[0].organisation = 'H01';
+    expect(problem(raw)).toBe('hub.yaml: queryClients[0].organisation: H01 is the hub; only a trust\'s systems may query');
+  });
+
+  test('duplicate ids and a certificate two clients share are refused where they are', () => {
+    const raw = withClient({ certificate: FINGERPRINT });
+    raw.queryClients.push({ id: 'x26-ed', organisation: 'X27', secret: 's' }, { id: 'other', organisation: 'X27', certificate: CANONICAL });
+    const message = problem(raw);
+    expect(message).toContain('queryClients[1].id: duplicate query client id');
+    expect(message).toContain('queryClients[2].certificate: another query client has this certificate');
+  });
+
+  test('a bad id, department type, ASID or token lifetime is named', () => {
+    expect(problem(withClient({ id: 'has space' }))).toMatch(/^hub\.yaml: queryClients\[0\]\.id: a query client id is 1 to 64 letters/);
+    expect(problem(withClient({ departmentType: '05' }))).toMatch(/^hub\.yaml: queryClients\[0\]\.departmentType: /);
+    expect(problem(withClient({ asid: '12345' }))).toBe('hub.yaml: queryClients[0].asid: an ASID is 12 digits');
+    expect(problem(withClient({ tokenLifetime: '2d' }))).toBe('hub.yaml: queryClients[0].tokenLifetime: a token may live a day at most');
+    expect(problem(withClient({ rateLimit: { perSecond: 0 } }))).toMatch(/^hub\.yaml: queryClients\[0\]\.rateLimit\.perSecond: /);
+    expect(problem(withClient({ responsiblePerson: { role: 'Lead' } }))).toMatch(/^hub\.yaml: queryClients\[0\]\.responsiblePerson\.name: /);
+  });
+
+  test('an unquoted department type, which YAML reads as a number, is still 03', () => {
+    const raw = parseYaml('{ id: a, organisation: X26, secret: s, departmentType: 03 }');
+    expect(raw.departmentType).toBe(3);
+    expect(resolveConfig(withClient(raw), 'hub.yaml', {}).queryClients[0].departmentType).toBe('03');
+  });
+});
