@@ -21,6 +21,13 @@ import { planUpdateHandler } from './pipeline/plan-update-worker.js';
 import { openQueues } from './pipeline/queues.js';
 import type { WorkerContext } from './pipeline/worker-context.js';
 import { CpisWorkers } from './pipeline/workers.js';
+import { QueryCallers } from './query/callers.js';
+import type { QueryRouteDeps } from './query/http/asking.js';
+import { QueryAudit } from './query/query-audit.js';
+import { QueryMessages } from './query/query-messages.js';
+import { QueryService } from './query/query-service.js';
+import { RateLimiter } from './query/rate-limit.js';
+import { QueryTokens } from './query/tokens.js';
 import { checkRedis, connectRedis, logConnectionErrors } from './redis/connect.js';
 
 /** `api` serves MESH; `worker` runs the CP-IS workers; `all` does both in one process. */
@@ -101,6 +108,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       settings: config.console, redis, keyPrefix: prefix, store, directory, secureCookies: Boolean(config.mesh.tls), log,
       cpis: cpis && config.cpis && { settings: config.cpis, ...cpis },
     } : undefined,
+    query: serving && cpis && config.cpis ? queryRoutes(config, config.cpis, { redis, store, directory, prefix, log, metrics, ...cpis }) : undefined,
   });
   const url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
   if (serving) every(config.mesh.expirySweepEvery, () => sweeper.sweep(), 'expiry sweep');
@@ -112,6 +120,34 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       for (const stop of stops.reverse()) await stop();
       await redis.quit();
     },
+  };
+}
+
+interface QueryParts {
+  redis: Redis;
+  store: RedisMailboxStore;
+  directory: Directory;
+  prefix: string;
+  log: Logger;
+  metrics: HubMetrics;
+  register: RedisRegister;
+  arrivals: Arrivals;
+}
+
+/** The point-of-care query answers from the register the workers keep, and orders notifications into their pipeline. */
+function queryRoutes(config: HubConfig, settings: CpisSettings, parts: QueryParts): QueryRouteDeps & { tokens: QueryTokens } {
+  const { redis, prefix } = parts;
+  const tokens = new QueryTokens(redis, prefix);
+  const flag = {
+    store: parts.store, directory: parts.directory, register: parts.register, settings,
+    enqueue: (id: string, workflowId: string) => parts.arrivals.enqueue(id, workflowId),
+  };
+  return {
+    tokens,
+    callers: new QueryCallers(config, tokens, new RateLimiter(redis, prefix)),
+    service: new QueryService({ flag, messages: new QueryMessages(redis, prefix), audit: new QueryAudit(redis, prefix) }),
+    metrics: parts.metrics,
+    log: parts.log,
   };
 }
 

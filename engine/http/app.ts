@@ -8,6 +8,10 @@ import type { MeshContext } from '../mesh/handlers/context.js';
 import { metricsPlugin, type MetricsDeps } from '../metrics/metrics-plugin.js';
 import { meshClientErrorHandler } from '../mesh/http/client-error.js';
 import { meshPlugin, sendError } from '../mesh/http/mesh-plugin.js';
+import type { QueryRouteDeps } from '../query/http/asking.js';
+import { fhirPlugin } from '../query/http/fhir-plugin.js';
+import { tokenPlugin } from '../query/http/token-plugin.js';
+import type { QueryTokens } from '../query/tokens.js';
 import { healthPlugin, type HealthChecks } from './health-plugin.js';
 
 export interface HttpSurfaces {
@@ -16,6 +20,8 @@ export interface HttpSurfaces {
   mesh?: MeshContext;
   metrics?: MetricsDeps;
   console?: ConsoleApiOptions;
+  /** The point-of-care query (FHIR and HL7 v3) and the token endpoint its clients sign in at. */
+  query?: QueryRouteDeps & { tokens: QueryTokens };
   tls?: MeshSettings['tls'];
 }
 
@@ -37,8 +43,14 @@ export async function buildHttpApp(surfaces: HttpSurfaces): Promise<FastifyInsta
   if (mesh) await app.register(meshPlugin, mesh);
   if (surfaces.console) await app.register(consoleApiPlugin, { prefix: '/console/api', ...surfaces.console });
   if (surfaces.console) await app.register(consoleUiPlugin, { prefix: '/console' });
+  if (surfaces.query) await registerQuery(app, surfaces.query);
   if (surfaces.metrics) await app.register(metricsPlugin, surfaces.metrics);
   return app;
+}
+
+async function registerQuery(app: FastifyInstance, query: NonNullable<HttpSurfaces['query']>): Promise<void> {
+  await app.register(tokenPlugin, { callers: query.callers, tokens: query.tokens, log: query.log });
+  await app.register(fhirPlugin, { prefix: '/cpis/FHIR/R4', ...query });
 }
 
 function refusedBeforeRouting(surfaces: HttpSurfaces, err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {

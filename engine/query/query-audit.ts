@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { QueryKeys } from './keys.js';
+import { QueryKeys } from './keys.js';
+
+/** Over a year, so a yearly information-governance audit can look back across all of it. */
+const KEPT_MS = 400 * 24 * 3600 * 1000;
 
 /** The query surfaces, as the audit and the metrics name them. */
 export type QueryApi = 'fhir-careteam' | 'fhir-auditevent' | 'hl7v3';
@@ -34,14 +37,18 @@ export interface QueryAuditFilter {
 }
 
 /**
- * The query audit: a Redis stream, newest entries kept for `keptMs`. It holds NHS numbers,
+ * The query audit: a Redis stream, entries kept for 400 days. It holds NHS numbers,
  * as the register does, so it is read through the console like the register, never logged.
  */
 export class QueryAudit {
-  constructor(private readonly redis: Redis, private readonly keys: QueryKeys, private readonly keptMs: number) {}
+  private readonly keys: QueryKeys;
+
+  constructor(private readonly redis: Redis, prefix: string) {
+    this.keys = new QueryKeys(prefix);
+  }
 
   async record(entry: QueryAuditEntry): Promise<void> {
-    const oldest = Date.now() - this.keptMs;
+    const oldest = Date.now() - KEPT_MS;
     await this.redis.xadd(this.keys.audit(), 'MINID', '~', String(oldest), '*', 'entry', JSON.stringify(entry));
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { newMessageId } from '../mailbox/message-id.js';
-import type { QueryKeys } from './keys.js';
+import { QueryKeys } from './keys.js';
 
 /** A client retrying a query does so within minutes; two days covers a weekend's outage too. */
 const REMEMBERED_SECONDS = 2 * 24 * 3600;
@@ -13,7 +13,11 @@ const REMEMBERED_SECONDS = 2 * 24 * 3600;
  * under the same query id, by the same client, about the same person, gets that id back.
  */
 export class QueryMessages {
-  constructor(private readonly redis: Redis, private readonly keys: QueryKeys) {}
+  private readonly keys: QueryKeys;
+
+  constructor(private readonly redis: Redis, prefix: string) {
+    this.keys = new QueryKeys(prefix);
+  }
 
   async idFor(clientId: string, queryId: string, nhsNumber: string): Promise<string> {
     const digest = createHash('sha256').update(JSON.stringify([clientId, queryId, nhsNumber])).digest('hex');

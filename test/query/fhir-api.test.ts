@@ -1,0 +1,164 @@
+import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
+import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
+import { QueryAudit } from '../../engine/query/query-audit.js';
+import { nhsNumbers } from '../../scripts/sample-exchange.js';
+import { client, collect, LA706, LA708, planFile, planRecord, startCpisHub } from '../support/cpis.js';
+import { Redis } from 'ioredis';
+import { memoryLogger, REDIS_URL, type TestHub } from '../support/hub.js';
+import { auditEventPath, careTeamPath, ED_USER, fhirGet, QUERY_CLIENTS, queryToken, spineCode } from '../support/query.js';
+import { until } from '../support/wait.js';
+
+/** The FHIR query against the real hub: the same answers and side effects as an attendance (issue 11). */
+let hub: TestHub;
+let token: string;
+const logs: object[] = [];
+let sequence = 100;
+beforeAll(async () => {
+  hub = await startCpisHub({}, { log: memoryLogger(logs) });
+  token = await queryToken(hub);
+});
+afterAll(() => hub.stop());
+
+async function upload(la: typeof LA706, mailbox: string, records: ReturnType<typeof planRecord>[]) {
+  const mesh = client(hub, mailbox);
+  await mesh.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(la, sequence++, records), localId: `q-${sequence}` });
+  const [ack] = await collect(mesh, 1);
+  const parsed = parsePlanUpdateAck(ack.body);
+  expect(parsed.ok && parsed.value.status).toBe('CPF02');
+}
+
+/** Notifications waiting for an LA once the hub's own inbox has drained. */
+async function notificationsFor(mailbox: string) {
+  await until(async () => ((await hub.store.count('X26HUB')) === 0 ? true : undefined));
+  return collect(client(hub, mailbox), 0, 500);
+}
+
+test('a flagged child: one CareTeam per plan with its LA name, phones, category and period', async () => {
+  const [child] = nhsNumbers(1);
+  await upload(LA706, 'LA706CSC', [planRecord(child), planRecord(child, { type: 'LAC', start: '2025-03-01' })]);
+  const answer = await fhirGet(hub, careTeamPath(child), token, { IsUnscheduledAccessEvent: 'false' });
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+  expect(answer.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 2 });
+  const teams = answer.body.entry!.map((e) => e.resource);
+  expect(teams.map((t) => (t.category as { coding: { code: string }[] }[])[0].coding[0].code).sort()).toEqual(['342191000000101', '764841000000100']);
+  expect(teams[0]).toMatchObject({
+    resourceType: 'CareTeam',
+    name: LA706.name,
+    subject: { identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: child } },
+    telecom: expect.arrayContaining([
+      { system: 'phone', use: 'work', value: LA706.officePhone },
+      { system: 'phone', use: 'mobile', value: LA706.emergencyPhone },
+    ]),
+  });
+  expect(teams.find((t) => (t.period as { start: string }).start === '2025-03-01')).toBeDefined();
+});
+
+test('no record: 200 with an empty searchset, and nothing recorded or notified', async () => {
+  const [child] = nhsNumbers(1);
+  const answer = await fhirGet(hub, careTeamPath(child), token);
+  expect(answer.status).toBe(200);
+  expect(answer.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 0 });
+  expect(answer.body.entry).toBeUndefined();
+});
+
+test('an unscheduled query notifies each LA with an open plan exactly once, however often it is retried', async () => {
+  const [child] = nhsNumbers(1);
+  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  await upload(LA708, 'LA708CSC', [planRecord(child, { type: 'LAC' })]);
+  const retry = { 'X-Request-ID': `req-${child}` };
+  for (let i = 0; i < 3; i++) expect((await fhirGet(hub, careTeamPath(child), token, retry)).status).toBe(200);
+  const leeds = await notificationsFor('LA706CSC');
+  const kirklees = await notificationsFor('LA708CSC');
+  expect([leeds.length, kirklees.length]).toEqual([1, 1]);
+  const notification = parseAccessNotification(leeds[0].body);
+  expect(notification.ok && notification.value).toMatchObject({
+    attendanceId: `req-${child}`,
+    subject: { nhsNumber: child },
+    careSetting: { ods: 'RR8', name: 'Leeds General Infirmary Emergency Department', departmentType: '01' },
+    viewedBy: { name: ED_USER['X-User-Name'], role: ED_USER['X-User-Role'], id: ED_USER['X-User-Id'] },
+  });
+  // A new query (no id of its own, or another id) is another view, told again.
+  await fhirGet(hub, careTeamPath(child), token);
+  expect(await notificationsFor('LA706CSC')).toHaveLength(1);
+});
+
+test('a scheduled query (a silent read) leaves no history and sends no notification', async () => {
+  const [child] = nhsNumbers(1);
+  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  const silent = await fhirGet(hub, careTeamPath(child), token, { IsUnscheduledAccessEvent: 'FALSE' });
+  expect(silent.body.total).toBe(1);
+  expect(await notificationsFor('LA706CSC')).toHaveLength(0);
+  const history = await fhirGet(hub, auditEventPath(child), token, { IsUnscheduledAccessEvent: 'false' });
+  expect(history.body.total).toBe(0);
+});
+
+test('AuditEvent lists the caller\'s own access with its PractitionerRole included; one author within 24 hours once', async () => {
+  const [child] = nhsNumbers(1);
+  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  await fhirGet(hub, careTeamPath(child), token, { 'X-Request-ID': `a-${child}` });
+  await fhirGet(hub, careTeamPath(child), token, { 'X-Request-ID': `b-${child}` });
+  const history = await fhirGet(hub, auditEventPath(child), token, { IsUnscheduledAccessEvent: 'false' });
+  expect(history.status).toBe(200);
+  expect(history.body.total).toBe(1);
+  const [event, role] = history.body.entry!;
+  expect(event).toMatchObject({ search: { mode: 'match' }, resource: { resourceType: 'AuditEvent' } });
+  expect(role).toMatchObject({ search: { mode: 'include' }, resource: { resourceType: 'PractitionerRole', practitioner: { display: ED_USER['X-User-Name'] } } });
+  await notificationsFor('LA706CSC');
+});
+
+test('a system client without a stated user is recorded against its responsible person', async () => {
+  const [child] = nhsNumbers(1);
+  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  const miu = await queryToken(hub, QUERY_CLIENTS.miu);
+  const res = await fetch(`${hub.url}/cpis/FHIR/R4${careTeamPath(child)}`, { headers: { authorization: `Bearer ${miu}` } });
+  expect(res.status).toBe(200);
+  const [notification] = await notificationsFor('LA706CSC');
+  const parsed = parseAccessNotification(notification.body);
+  expect(parsed.ok && parsed.value).toMatchObject({ careSetting: { departmentType: '03' }, viewedBy: { name: 'Dr Alex Morgan', role: 'Clinical Lead' } });
+});
+
+test.each([
+  ['an invalid NHS number', careTeamPath('1234567890'), {}, 400, 'INVALID_SEARCH_DATA'],
+  ['no patient parameter', '/CareTeam', {}, 400, 'INVALID_SEARCH_DATA'],
+  ['a bad IsUnscheduledAccessEvent', careTeamPath('9689177621'), { IsUnscheduledAccessEvent: 'maybe' }, 400, 'PRECONDITION_FAILED'],
+  ['no stated user', careTeamPath('9689177621'), { 'X-User-Name': '' }, 400, 'PRECONDITION_FAILED'],
+  ['an unknown include', `${auditEventPath('9689177621')}&_include=Patient:link`, {}, 400, 'INVALID_SEARCH_DATA'],
+])('%s is refused with an OperationOutcome', async (_what, path, headers, status, code) => {
+  const answer = await fhirGet(hub, path, token, headers as Record<string, string>);
+  expect(answer.status).toBe(status);
+  expect(answer.body.resourceType).toBe('OperationOutcome');
+  expect(spineCode(answer)).toBe(code);
+});
+
+test('no token or a forged one: 401 ACCESS_DENIED (login); an unknown path 404; a write 405', async () => {
+  const none = await fhirGet(hub, careTeamPath('9689177621'), undefined);
+  expect([none.status, none.body.issue?.[0].code, spineCode(none)]).toEqual([401, 'login', 'ACCESS_DENIED']);
+  expect((await fhirGet(hub, careTeamPath('9689177621'), 'forged-token')).status).toBe(401);
+  const unknown = await fhirGet(hub, '/Patient?identifier=x', token);
+  expect([unknown.status, spineCode(unknown)]).toEqual([404, 'RESOURCE_NOT_FOUND']);
+  const write = await fetch(`${hub.url}/cpis/FHIR/R4/CareTeam`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  expect(write.status).toBe(405);
+});
+
+test('TraceID, X-Request-ID and X-Correlation-ID are echoed; /metadata serves the CapabilityStatement', async () => {
+  const echoed = { TraceID: 'trace-1', 'X-Request-ID': 'req-echo', 'X-Correlation-ID': 'corr-1' };
+  const answer = await fhirGet(hub, '/metadata', undefined, echoed);
+  expect(answer.status).toBe(200);
+  expect(answer.body.resourceType).toBe('CapabilityStatement');
+  for (const [name, value] of Object.entries(echoed)) expect(answer.headers.get(name)).toBe(value);
+  const refused = await fhirGet(hub, careTeamPath('123'), token, echoed);
+  expect(refused.headers.get('X-Correlation-ID')).toBe('corr-1');
+});
+
+test('every query is audited with who asked and counts, and no log line carries an NHS number or a name', async () => {
+  const [child] = nhsNumbers(1);
+  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  await fhirGet(hub, careTeamPath(child), token, { IsUnscheduledAccessEvent: 'false', 'X-Request-ID': `audit-${child}` });
+  const redis = new Redis(REDIS_URL);
+  const [entry] = await new QueryAudit(redis, hub.keyPrefix).list({ nhsNumber: child }).finally(() => redis.disconnect());
+  expect(entry).toMatchObject({ api: 'fhir-careteam', client: 'rr8-ed', organisation: 'RR8', user: ED_USER['X-User-Name'], unscheduled: false, outcome: 'ok', plans: 1, accesses: 0 });
+  const text = JSON.stringify(logs);
+  expect(text).not.toContain(child);
+  expect(text).not.toContain(ED_USER['X-User-Name']);
+});
