@@ -28,7 +28,7 @@ const DIRECTORY = new URL('../../../schemas/', import.meta.url);
  * provider can read these files and nothing else, whatever a document asks for.
  */
 const BASE = 'cpis-schemas:///';
-const INCLUDED = ['common.xsd', 'dms/localisation.xsd'];
+const INCLUDED = ['common.xsd', 'dms/localisation.xsd', 'dms/datatypes.xsd'];
 
 const validators = new Map<SchemaName, XsdValidator>();
 let includesRegistered = false;
