@@ -18,7 +18,9 @@ export type SchemaName =
   | 'mesh-report'
   | 'inactive-nhs-number'
   /** The national upload (DMS), in the HL7 v3 namespace: see schemas/dms/README.md. */
-  | 'dms/upload';
+  | 'dms/upload'
+  /** The national CP-IS NHS query (QUPC_IN000006GB01): see schemas/dms/README.md. */
+  | 'dms/query';
 
 const DIRECTORY = new URL('../../../schemas/', import.meta.url);
 
