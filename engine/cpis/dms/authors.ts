@@ -94,7 +94,7 @@ const words = (node: Node): string[] => {
  * suffixes. The order of differently named parts is not kept by the tree, and this is the
  * order a UK name is read in; delimiters are left out.
  */
-export function personName(name: Node): string {
+function personName(name: Node): string {
   const tree: Tree = typeof name === 'object' && !Array.isArray(name) ? (name as Tree) : { '#': name as string | undefined };
   return [tree['#'], ...NAME_PARTS.map((part) => tree[part])].flatMap(words).filter(Boolean).join(' ');
 }

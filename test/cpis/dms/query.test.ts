@@ -62,6 +62,8 @@ describe('a query read', () => {
         '<name use="L"><family>Natarajan</family><given>Priya</given><given> Anne </given><prefix>Dr</prefix></name>');
     const parsed = parseDmsQuery(named);
     expect(parsed.ok && parsed.value.viewedBy?.name).toBe('Dr Priya Anne Natarajan');
+    const mixed = parseDmsQuery(named.replace(/<name use="L">.*<\/name>/, '<name>Dr <given qualifier="CL">Priya</given> <family>Natarajan</family></name>'));
+    expect(mixed.ok && mixed.value.viewedBy?.name).toBe('Dr Priya Natarajan');
   });
 });
 
