@@ -82,6 +82,12 @@ const PATH = '/QUPC_IN000006GB01/ControlActEvent/subject/CP-ISQueryStub/cP-ISNHS
 
 const firstAsid = (communication: Tree): string => attribute(children(child(communication, 'device'), 'id')[0], 'extension');
 
+/** The wrapper's message id and sender: what a reply is addressed by. */
+const addressOf = (root: Tree): Pick<DmsQuery, 'messageId' | 'senderAsid'> => ({
+  messageId: attribute(child(root, 'id'), 'root'),
+  senderAsid: firstAsid(child(root, 'communicationFunctionSnd')),
+});
+
 /** An `accessEventType` as its attribute says, else as its content says. */
 function accessEventType(holder: Tree): boolean | undefined {
   const flag = holder.accessEventType;
@@ -130,8 +136,7 @@ function readQuery(root: Tree): Checked<DmsQuery> {
   return {
     ok: true,
     value: {
-      messageId: attribute(child(root, 'id'), 'root'),
-      senderAsid: firstAsid(child(root, 'communicationFunctionSnd')),
+      ...addressOf(root),
       receiverAsid: firstAsid(children(root, 'communicationFunctionRcv')[0]),
       queryId,
       at,
@@ -156,20 +161,11 @@ export function parseDmsQuery(xml: string | Buffer, options: ParseOptions = {}):
   const root = child(parseTree(text), ROOT);
   const read = readQuery(root);
   if (read.ok) return read;
-  return {
-    ok: false,
-    error: {
-      code: read.code,
-      message: read.message,
-      details: [read.where],
-      messageId: attribute(child(root, 'id'), 'root'),
-      senderAsid: firstAsid(child(root, 'communicationFunctionSnd')),
-    },
-  };
+  return { ok: false, error: { code: read.code, message: read.message, details: [read.where], ...addressOf(root) } };
 }
 
 /**
- * Writes a query as a health system would, for tests and the demo: the author is the person,
+ * Writes a query as a health system would, for tests: the author is the person,
  * or the system (with its nominated person when `viewedBy` is set); a silent read carries
  * `accessEventType` false in `queryByParameter`.
  */
