@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { querySamples } from '../test/cpis/dms/query-samples.js';
 import { samples } from '../test/cpis/dms/samples.js';
 
 const out = process.argv[2];
@@ -12,5 +13,6 @@ if (!out) {
   process.exit(2);
 }
 mkdirSync(out, { recursive: true });
-for (const [name, xml] of Object.entries(samples())) writeFileSync(join(out, name), xml);
-console.log(`wrote ${Object.keys(samples()).length} documents to ${out}`);
+const documents = { ...samples(), ...querySamples() };
+for (const [name, xml] of Object.entries(documents)) writeFileSync(join(out, name), xml);
+console.log(`wrote ${Object.keys(documents).length} documents to ${out}`);

@@ -18,7 +18,12 @@ export const OID = {
   odsSite: '2.16.840.1.113883.2.1.3.2.4.19.2',
   contentId: '2.16.840.1.113883.2.1.3.2.4.18.16',
   sdsUserId: '1.2.826.0.1285.0.2.0.65',
+  sdsRoleProfile: '1.2.826.0.1285.0.2.0.67',
   asid: '1.2.826.0.1285.0.2.0.107',
+  /** NHS JobRoleName, the vocabulary of SDS job role codes. */
+  jobRole: '2.16.840.1.113883.2.1.3.2.4.17.124',
+  /** Interaction ids of the Spine wrappers. */
+  interaction: '2.16.840.1.113883.2.1.3.2.4.12',
   uploadRecordResponse: '2.16.840.1.113883.2.1.3.2.4.17.473',
   /** HL7 NullFlavor: a true "unknown" where a code is required but none is known. */
   nullFlavor: '2.16.840.1.113883.5.1008',
@@ -52,6 +57,31 @@ export function hl7Time(iso: string): string {
   const [, year, month, day, hour, minute, second, zone] = match;
   const offset = zone === 'Z' ? '+0000' : zone.replace(':', '');
   return `${year}${month}${day}${hour}${minute}${second}${offset}`;
+}
+
+/** A register day (`YYYY-MM-DD`) as a plan date: 12 digits, the start of that day in UK local time (see planDay). */
+export const planDate = (day: string): string => `${hl7Day(day)}0000`;
+
+/** A register day (`YYYY-MM-DD`) as an HL7 TS of a day's precision (`YYYYMMDD`), e.g. a birth time. */
+export const hl7Day = (day: string): string => day.replace(/-/g, '');
+
+const TS_WITH_ZONE = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?([+-])(\d{2})(\d{2})$/;
+
+/**
+ * An HL7 TS with at least minutes and a zone offset (`20240501221400+0100`) as ISO 8601
+ * (`2024-05-01T22:14:00+01:00`, `Z` for +0000); fractions of a second are dropped, as hl7Time
+ * drops them. Undefined for a TS without a zone, with less than minutes, or not a calendar time.
+ */
+export function isoTime(ts: string): string | undefined {
+  const match = TS_WITH_ZONE.exec(ts);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second = '00', sign, zoneHour, zoneMinute] = match;
+  const utc = new Date(Date.UTC(+year, +month - 1, +day, +hour, +minute, +second));
+  const calendar = utc.getUTCFullYear() === +year && utc.getUTCMonth() === +month - 1 && utc.getUTCDate() === +day &&
+    utc.getUTCHours() === +hour && utc.getUTCMinutes() === +minute && utc.getUTCSeconds() === +second;
+  if (!calendar || +zoneHour > 14 || +zoneMinute > 59) return undefined;
+  const zone = `${sign}${zoneHour}:${zoneMinute}`;
+  return `${year}-${month}-${day}T${hour}:${minute}:${second}${zone === '+00:00' ? 'Z' : zone}`;
 }
 
 /** `tel:` value to our phone form; an empty `tel:` is no number. */

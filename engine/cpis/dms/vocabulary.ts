@@ -30,10 +30,24 @@ export type DmsPlanType = 'LAC' | 'CPP' | 'UCP';
 export const PLAN_TYPE: Record<DmsPlanType, PlanType> = { LAC: 'LAC', CPP: 'CPP', UCP: 'UCPP' };
 
 /** Upload templates (also echoed in the acknowledgement), and the prefix of their date elements. */
-export const UPLOAD_TEMPLATE: Record<DmsPlanType, { template: string; element: string; dates: string }> = {
+export const UPLOAD_TEMPLATE: Record<DmsPlanType, PlanTemplate> = {
   LAC: { template: 'COCT_TP146100GB01#LACInformation', element: 'COCT_TP146100GB01.LACInformation', dates: 'lAC' },
   CPP: { template: 'COCT_TP146101GB01#CPPInformation', element: 'COCT_TP146101GB01.CPPInformation', dates: 'cPP' },
   UCP: { template: 'COCT_TP146102GB01#UCPInformation', element: 'COCT_TP146102GB01.UCPInformation', dates: 'uCP' },
+};
+
+/** A plan template: its content id, its element, and the prefix of its date elements. */
+export interface PlanTemplate {
+  template: string;
+  element: string;
+  dates: string;
+}
+
+/** Response templates (the query response): start and end dates, no delete date. */
+export const RESPONSE_TEMPLATE: Record<PlanType, PlanTemplate> = {
+  LAC: { template: 'COCT_TP146103GB01#LACInformation', element: 'COCT_TP146103GB01.LACInformation', dates: 'lAC' },
+  UCPP: { template: 'COCT_TP146104GB01#UCPInformation', element: 'COCT_TP146104GB01.UCPInformation', dates: 'uCP' },
+  CPP: { template: 'COCT_TP146105GB01#CPPInformation', element: 'COCT_TP146105GB01.CPPInformation', dates: 'cPP' },
 };
 
 export const SUBJECT_TEMPLATE = {

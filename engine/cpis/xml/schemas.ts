@@ -18,7 +18,9 @@ export type SchemaName =
   | 'mesh-report'
   | 'inactive-nhs-number'
   /** The national upload (DMS), in the HL7 v3 namespace: see schemas/dms/README.md. */
-  | 'dms/upload';
+  | 'dms/upload'
+  /** The national CP-IS NHS query (QUPC_IN000006GB01): see schemas/dms/README.md. */
+  | 'dms/query';
 
 const DIRECTORY = new URL('../../../schemas/', import.meta.url);
 
@@ -28,7 +30,7 @@ const DIRECTORY = new URL('../../../schemas/', import.meta.url);
  * provider can read these files and nothing else, whatever a document asks for.
  */
 const BASE = 'cpis-schemas:///';
-const INCLUDED = ['common.xsd', 'dms/localisation.xsd'];
+const INCLUDED = ['common.xsd', 'dms/localisation.xsd', 'dms/datatypes.xsd'];
 
 const validators = new Map<SchemaName, XsdValidator>();
 let includesRegistered = false;

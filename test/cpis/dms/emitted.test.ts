@@ -1,10 +1,11 @@
-/** The national documents the hub emits: FileResponse, access and inactive NHS number notifications. */
+/** The national documents the hub emits: FileResponse, access and inactive NHS number notifications, and the replies to a query. */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queryId } from '../../../engine/cpis/dms/access-notification.js';
 import { uuidFrom } from '../../../engine/cpis/dms/hl7.js';
+import { querySamples } from './query-samples.js';
 import { accessNotification, answer, inactiveNotification, samples, unreadable } from './samples.js';
 
 const count = (xml: string, text: string) => xml.split(text).length - 1;
@@ -140,7 +141,7 @@ if (national === test.skip) console.warn('SKIPPED: national DMS schema check (ne
 
 national('every emitted document validates against the national schemas (dms-validate)', () => {
   const folder = mkdtempSync(join(tmpdir(), 'dms-'));
-  const files = Object.entries(samples()).map(([name, xml]) => {
+  const files = Object.entries({ ...samples(), ...querySamples() }).map(([name, xml]) => {
     writeFileSync(join(folder, name), xml);
     return join(folder, name);
   });

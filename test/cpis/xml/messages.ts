@@ -7,12 +7,15 @@ import { buildMeshReport, parseMeshReport } from '../../../engine/cpis/xml/mesh-
 import { buildPlanUpdateAck, parsePlanUpdateAck } from '../../../engine/cpis/xml/plan-update-ack.js';
 import { buildPlanUpdate, parsePlanUpdate } from '../../../engine/cpis/xml/plan-update.js';
 import { buildInactiveNhsNumber, parseInactiveNhsNumber } from '../../../engine/cpis/xml/inactive-nhs-number.js';
+import { buildDmsQuery, parseDmsQuery } from '../../../engine/cpis/dms/query.js';
 import { buildDmsUpload, parseDmsUpload } from '../../../engine/cpis/dms/upload.js';
-import type { Result } from '../../../engine/cpis/xml/result.js';
 import type { SchemaName } from '../../../engine/cpis/xml/schemas.js';
 
+/** A value, or an error with a code (XmlErrorCode, or a codec's own for what it checks beyond its schema). */
+type Parsed = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; details: string[] } };
+
 export interface AnyCodec {
-  parse(xml: string | Buffer, options?: ParseOptions): Result<unknown>;
+  parse(xml: string | Buffer, options?: ParseOptions): Parsed;
   build(value: never): string;
 }
 
@@ -25,4 +28,5 @@ export const messages: Record<SchemaName, AnyCodec> = {
   'mesh-report': { parse: parseMeshReport, build: buildMeshReport },
   'inactive-nhs-number': { parse: parseInactiveNhsNumber, build: buildInactiveNhsNumber },
   'dms/upload': { parse: parseDmsUpload, build: buildDmsUpload },
+  'dms/query': { parse: parseDmsQuery, build: buildDmsQuery },
 };
