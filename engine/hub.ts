@@ -135,7 +135,7 @@ interface QueryParts {
 }
 
 /** The point-of-care query answers from the register the workers keep, and orders notifications into their pipeline. */
-function queryRoutes(config: HubConfig, settings: CpisSettings, parts: QueryParts): QueryRouteDeps & { tokens: QueryTokens } {
+function queryRoutes(config: HubConfig, settings: CpisSettings, parts: QueryParts): QueryRouteDeps & { tokens: QueryTokens; hubAsid: string } {
   const { redis, prefix } = parts;
   const tokens = new QueryTokens(redis, prefix);
   const flag = {
@@ -144,6 +144,7 @@ function queryRoutes(config: HubConfig, settings: CpisSettings, parts: QueryPart
   };
   return {
     tokens,
+    hubAsid: settings.asid,
     callers: new QueryCallers(config, tokens, new RateLimiter(redis, prefix)),
     service: new QueryService({ flag, messages: new QueryMessages(redis, prefix), audit: new QueryAudit(redis, prefix) }),
     metrics: parts.metrics,

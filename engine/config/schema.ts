@@ -101,6 +101,8 @@ const cpis = z.object({
     accessNotification: workflowId,
   }).strict(),
   endedVisibleMonths: z.number().int().min(0).max(120).default(12),
+  /** The hub's Spine ASID, the sender of its HL7 v3 query answers; all zeros says none is assigned. */
+  asid: z.string().regex(/^\d{12}$/, 'an ASID is 12 digits').default('000000000000'),
   retry: z.object({
     attempts: z.number().int().min(1).max(100).default(8),
     baseDelay: duration.prefault('1s'),

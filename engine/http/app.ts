@@ -10,6 +10,7 @@ import { meshClientErrorHandler } from '../mesh/http/client-error.js';
 import { meshPlugin, sendError } from '../mesh/http/mesh-plugin.js';
 import type { QueryRouteDeps } from '../query/http/asking.js';
 import { fhirPlugin } from '../query/http/fhir-plugin.js';
+import { hl7v3Plugin } from '../query/http/hl7v3-plugin.js';
 import { tokenPlugin } from '../query/http/token-plugin.js';
 import type { QueryTokens } from '../query/tokens.js';
 import { healthPlugin, type HealthChecks } from './health-plugin.js';
@@ -21,7 +22,7 @@ export interface HttpSurfaces {
   metrics?: MetricsDeps;
   console?: ConsoleApiOptions;
   /** The point-of-care query (FHIR and HL7 v3) and the token endpoint its clients sign in at. */
-  query?: QueryRouteDeps & { tokens: QueryTokens };
+  query?: QueryRouteDeps & { tokens: QueryTokens; hubAsid: string };
   tls?: MeshSettings['tls'];
 }
 
@@ -51,6 +52,7 @@ export async function buildHttpApp(surfaces: HttpSurfaces): Promise<FastifyInsta
 async function registerQuery(app: FastifyInstance, query: NonNullable<HttpSurfaces['query']>): Promise<void> {
   await app.register(tokenPlugin, { callers: query.callers, tokens: query.tokens, log: query.log });
   await app.register(fhirPlugin, { prefix: '/cpis/FHIR/R4', ...query });
+  await app.register(hl7v3Plugin, { prefix: '/cpis/hl7v3', ...query });
 }
 
 function refusedBeforeRouting(surfaces: HttpSurfaces, err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {

@@ -19,8 +19,6 @@ export interface AskedQuery {
   queryId?: string;
   nhsNumber: string;
   viewedBy: Accessor;
-  /** When the client asked, if it said (the HL7 v3 effectiveTime); else now. */
-  at?: string;
   unscheduled: boolean;
 }
 
@@ -41,7 +39,8 @@ export class QueryService {
 
   async ask(query: AskedQuery): Promise<FlagAnswer> {
     const { flag, messages } = this.deps;
-    const at = query.at ?? new Date().toISOString();
+    // The hub's clock, not the asker's: the history orders views as the hub saw them.
+    const at = new Date().toISOString();
     const day = today();
     const plans = await visiblePlans(flag, query.nhsNumber, day);
     let messageId: string | undefined;
