@@ -9,8 +9,8 @@ import { metricsPlugin, type MetricsDeps } from '../metrics/metrics-plugin.js';
 import { meshClientErrorHandler } from '../mesh/http/client-error.js';
 import { meshPlugin, sendError } from '../mesh/http/mesh-plugin.js';
 import type { QueryRouteDeps } from '../query/http/asking.js';
-import { fhirPlugin } from '../query/http/fhir-plugin.js';
-import { hl7v3Plugin } from '../query/http/hl7v3-plugin.js';
+import { FHIR_PREFIX, fhirPlugin, outcome } from '../query/http/fhir-plugin.js';
+import { HL7V3_PREFIX, hl7v3Plugin, sendRefusal } from '../query/http/hl7v3-plugin.js';
 import { tokenPlugin } from '../query/http/token-plugin.js';
 import type { QueryTokens } from '../query/tokens.js';
 import { healthPlugin, type HealthChecks } from './health-plugin.js';
@@ -51,12 +51,15 @@ export async function buildHttpApp(surfaces: HttpSurfaces): Promise<FastifyInsta
 
 async function registerQuery(app: FastifyInstance, query: NonNullable<HttpSurfaces['query']>): Promise<void> {
   await app.register(tokenPlugin, { callers: query.callers, tokens: query.tokens, log: query.log });
-  await app.register(fhirPlugin, { prefix: '/cpis/FHIR/R4', ...query });
-  await app.register(hl7v3Plugin, { prefix: '/cpis/hl7v3', ...query });
+  await app.register(fhirPlugin, { prefix: FHIR_PREFIX, ...query });
+  await app.register(hl7v3Plugin, { prefix: HL7V3_PREFIX, ...query });
 }
 
 function refusedBeforeRouting(surfaces: HttpSurfaces, err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const unreadable = `the request could not be read: ${err.message}`;
   if (surfaces.console && isConsolePath(req.url)) sendConsoleError(reply, consoleRefusal(err));
+  else if (surfaces.query && req.url.startsWith(FHIR_PREFIX)) outcome(reply, 'INVALID_SEARCH_DATA', unreadable);
+  else if (surfaces.query && req.url.startsWith(HL7V3_PREFIX)) sendRefusal(reply, surfaces.query.hubAsid, 400, { code: 'UNREADABLE_REQUEST', message: unreadable });
   else if (surfaces.mesh) sendError(surfaces.mesh, err, req, reply);
   else reply.send(err);
 }

@@ -131,7 +131,7 @@ test.each([
   expect(spineCode(answer)).toBe(code);
 });
 
-test('no token or a forged one: 401 ACCESS_DENIED (login); an unknown path 404; a write 405', async () => {
+test('no token or a forged one: 401 ACCESS_DENIED (login); an unknown path 404; a write 405; a malformed URL 400', async () => {
   const none = await fhirGet(hub, careTeamPath('9689177621'), undefined);
   expect([none.status, none.body.issue?.[0].code, spineCode(none)]).toEqual([401, 'login', 'ACCESS_DENIED']);
   expect((await fhirGet(hub, careTeamPath('9689177621'), 'forged-token')).status).toBe(401);
@@ -139,6 +139,9 @@ test('no token or a forged one: 401 ACCESS_DENIED (login); an unknown path 404; 
   expect([unknown.status, spineCode(unknown)]).toEqual([404, 'RESOURCE_NOT_FOUND']);
   const write = await fetch(`${hub.url}/cpis/FHIR/R4/CareTeam`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   expect(write.status).toBe(405);
+  // Refused before routing, still in FHIR's words.
+  const malformed = await fhirGet(hub, '/CareTeam%ZZ', token);
+  expect([malformed.status, malformed.body.resourceType, spineCode(malformed)]).toEqual([400, 'OperationOutcome', 'INVALID_SEARCH_DATA']);
 });
 
 test('TraceID, X-Request-ID and X-Correlation-ID are echoed; /metadata serves the CapabilityStatement', async () => {

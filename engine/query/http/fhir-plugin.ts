@@ -11,6 +11,8 @@ import { isRefusal, type QueryRefusalCode } from '../callers.js';
 import type { QueryApi } from '../query-audit.js';
 import { askerOf, authenticate, echoCorrelation, requestOrigin, retryAfter, timed, type QueryRouteDeps } from './asking.js';
 
+/** Where the hub serves the FHIR API, as NHS England's base URLs end. */
+export const FHIR_PREFIX = '/cpis/FHIR/R4';
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 const REFUSALS: Record<QueryRefusalCode, FhirIssueCode> = {
@@ -88,7 +90,8 @@ async function answer(deps: QueryRouteDeps, search: Search, request: FastifyRequ
   return 'ok';
 }
 
-function outcome(reply: FastifyReply, code: FhirIssueCode, diagnostics: string): FastifyReply {
+/** Also how a request refused before routing (a malformed URL) is answered under the prefix. */
+export function outcome(reply: FastifyReply, code: FhirIssueCode, diagnostics: string): FastifyReply {
   const { status, body } = operationOutcome(code, diagnostics);
   return fhir(reply, status, body);
 }

@@ -12,6 +12,8 @@ export interface Hl7v3Deps extends QueryRouteDeps {
   hubAsid: string;
 }
 
+export const HL7V3_PREFIX = '/cpis/hl7v3';
+
 /** A query is a few kilobytes; anything near this is not one. */
 const MAX_QUERY_BYTES = 256 * 1024;
 const XML_TYPES = ['application/xml', 'text/xml', 'application/hl7-v3+xml'];
@@ -28,8 +30,7 @@ const STATUS: Record<QueryRefusalCode, number> = { UNAUTHENTICATED: 401, ACCESS_
 export async function hl7v3Plugin(app: FastifyInstance, deps: Hl7v3Deps): Promise<void> {
   echoCorrelation(app);
   app.addContentTypeParser(XML_TYPES, { parseAs: 'buffer', bodyLimit: MAX_QUERY_BYTES }, (_req, body, done) => done(null, body));
-  const refuse = (reply: FastifyReply, status: number, refusal: DmsQueryRefusal) =>
-    reply.code(status).type(XML).send(buildDmsQueryRefusal(refusal, replyContext(deps)));
+  const refuse: Refuse = (reply, status, refusal) => sendRefusal(reply, deps.hubAsid, status, refusal);
   app.setNotFoundHandler((request, reply) => refuse(reply, 404, { code: 'NOT_FOUND', message: `${request.method} ${request.url.split('?')[0]} is not this API's; queries are POSTed to /cpis/hl7v3/query` }));
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
     if (err.statusCode !== undefined && err.statusCode < 500) return refuse(reply, err.statusCode, { code: 'UNREADABLE_REQUEST', message: `the request could not be read: ${err.message}` });
@@ -74,10 +75,15 @@ async function answer(deps: Hl7v3Deps, request: FastifyRequest, reply: FastifyRe
   const viewedBy = query.viewedBy ?? deps.callers.statedAccessor(request.headers, caller);
   if (isRefusal(viewedBy)) return refuseQuery(viewedBy);
   const found = await deps.service.ask({ api: 'hl7v3', asker, queryId: query.queryId, nhsNumber: query.nhsNumber, viewedBy, unscheduled: query.unscheduled });
-  reply.type(XML).send(buildDmsQueryAnswer(found, { ...replyContext(deps), query }));
+  reply.type(XML).send(buildDmsQueryAnswer(found, { ...replyContext(deps.hubAsid), query }));
   return 'ok';
 }
 
-function replyContext(deps: Hl7v3Deps): DmsReplyContext {
-  return { messageId: randomUUID().toUpperCase(), at: new Date().toISOString(), hubAsid: deps.hubAsid };
+/** Also how a request refused before routing (a malformed URL) is answered under the prefix. */
+export function sendRefusal(reply: FastifyReply, hubAsid: string, status: number, refusal: DmsQueryRefusal): FastifyReply {
+  return reply.code(status).type(XML).send(buildDmsQueryRefusal(refusal, replyContext(hubAsid)));
+}
+
+function replyContext(hubAsid: string): DmsReplyContext {
+  return { messageId: randomUUID().toUpperCase(), at: new Date().toISOString(), hubAsid };
 }
