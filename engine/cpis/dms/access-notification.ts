@@ -5,7 +5,7 @@
  */
 import type { AccessNotification } from '../types.js';
 import { authorTemplate } from './authors.js';
-import { hl7Document, hl7Time, uuidFrom } from './hl7.js';
+import { asUuid, hl7Document, hl7Time, uuidFrom } from './hl7.js';
 import { personIds, recipient, uploadFile } from './notification-parts.js';
 
 export interface DmsAccessContext {
@@ -18,7 +18,11 @@ export interface DmsAccessContext {
   careSettingAsid?: string;
 }
 
-/** The query id a notification about this attendance carries. */
+/**
+ * The query id a notification carries when the access has no UUID of its own (an attendance's
+ * id); a query's own id (HL7 v3 or FHIR request id) is used as it is, so the LA can match the
+ * notification to the access history the asker was shown.
+ */
 export const queryId = (attendanceMessageId: string): string => uuidFrom(`query:${attendanceMessageId}`);
 
 export function buildDmsAccessNotification(notification: AccessNotification, context: DmsAccessContext): string {
@@ -37,7 +41,7 @@ export function buildDmsAccessNotification(notification: AccessNotification, con
         pertinentInformation2: {
           'pertinentCP-ISNHSQuery': {
             effectiveTime: { '@value': hl7Time(notification.arrival) },
-            id: { '@root': queryId(context.attendanceMessageId) },
+            id: { '@root': asUuid(notification.attendanceId) ?? queryId(context.attendanceMessageId) },
             author,
             queryByParameter: { 'person.id': { value: personIds(nhsNumber, plan.localId) } },
           },

@@ -98,6 +98,11 @@ export function telecoms(officePhone: string | undefined, emergencyPhone: string
   ];
 }
 
+const ANY_UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
+
+/** The id as the national schemas write a UUID (upper case), if it is one. */
+export const asUuid = (id: string): string | undefined => (ANY_UUID.test(id) ? id.toUpperCase() : undefined);
+
 /** Our namespace for name-based UUIDs: any fixed UUID would do, this one is only ours. */
 const HUB_NAMESPACE = Buffer.from('6c1b8f0e4a2d4f7c9b3e5d1a0c2f4e6b', 'hex');
 

@@ -11,7 +11,7 @@
 import type { Access, FlagAnswer, QueriedPlan } from '../types.js';
 import type { Tree } from '../xml/tree.js';
 import { authorTemplate } from './authors.js';
-import { hl7Day, hl7Time, organisationId, telecoms, uuidFrom } from './hl7.js';
+import { asUuid, hl7Day, hl7Time, organisationId, telecoms, uuidFrom } from './hl7.js';
 import type { DmsQuery } from './query.js';
 import { laLocalId } from './records.js';
 import { queriedPlanInformation, subjectTemplate } from './templates.js';
@@ -23,14 +23,12 @@ export interface DmsAnswerContext extends DmsReplyContext {
   query: Pick<DmsQuery, 'messageId' | 'senderAsid'>;
 }
 
-const ANY_UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
-
 /**
  * The id an access is listed under: its query's id when it came from a query (an upper-case
  * UUID, as the national schema wants it), else a UUID made from the attendance's id.
  */
 export const accessQueryId = (attendanceId: string): string =>
-  ANY_UUID.test(attendanceId) ? attendanceId.toUpperCase() : uuidFrom(`access-query:${attendanceId}`);
+  asUuid(attendanceId) ?? uuidFrom(`access-query:${attendanceId}`);
 
 const count = (n: number): Tree => ({ value: { '@value': String(n) } });
 

@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queryId } from '../../../engine/cpis/dms/access-notification.js';
+import { buildDmsAccessNotification, queryId } from '../../../engine/cpis/dms/access-notification.js';
+import { accessQueryId } from '../../../engine/cpis/dms/query-response.js';
 import { uuidFrom } from '../../../engine/cpis/dms/hl7.js';
 import { querySamples } from './query-samples.js';
-import { accessNotification, answer, inactiveNotification, samples, unreadable } from './samples.js';
+import { accessNotification, answer, attendanceNotification, BRADFORD, inactiveNotification, samples, unreadable } from './samples.js';
 
 const count = (xml: string, text: string) => xml.split(text).length - 1;
 
@@ -100,6 +101,15 @@ describe('CP-ISAccessToServiceNotification', () => {
     expect(queryId('m1')).not.toBe(queryId('m2'));
     expect(accessNotification(true)).toBe(accessNotification(true));
     expect(accessNotification(true)).toContain(`<id root="${queryId('20240501221400123_ABC123')}"/>`);
+  });
+
+  test('a query\'s own UUID is the query id the LA is told, so it matches the access history the asker saw', () => {
+    const ownId = '5e0a9c2b-1d4f-4b8e-a6c3-2f1e0d9c8b7a';
+    const xml = buildDmsAccessNotification({ ...attendanceNotification(true), attendanceId: ownId }, {
+      attendanceMessageId: '20240501221400123_ABC123', at: '2024-05-01T22:14:05Z', la: BRADFORD,
+    });
+    expect(xml).toContain(`<id root="${ownId.toUpperCase()}"/>`);
+    expect(accessQueryId(ownId)).toBe(ownId.toUpperCase());
   });
 
   test('the recipient is the LA', () => {
