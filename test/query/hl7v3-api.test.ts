@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildDmsQuery, parseDmsQuery, type DmsQuery } from '../../engine/cpis/dms/query.js';
 import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
-import { client, collect, LA706, LA708, planFile, planRecord, startCpisHub } from '../support/cpis.js';
+import { client, collect, LA706, LA708, LA709, nationalPlanFile, nationalRecord, planFile, planRecord, startCpisHub } from '../support/cpis.js';
 import type { TestHub } from '../support/hub.js';
 import { queryToken } from '../support/query.js';
 import { until } from '../support/wait.js';
@@ -80,6 +80,19 @@ test('a retried query (same query id) notifies once; a silent read (accessEventT
   expect(silent.status).toBe(200);
   expect(count(silent.xml, 'pertinentCP-ISNHSQuery')).toBe(1); // the earlier, recorded access only
   expect(await notificationsFor('LA706CSC')).toHaveLength(0);
+});
+
+test('an LA on the national documents is told with a CP-ISAccessToServiceNotification naming the query by its own id', async () => {
+  const [child] = nhsNumbers(1);
+  const bradford = client(hub, 'LA709CSC');
+  await bradford.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: nationalPlanFile(LA709, `Q${sequence++}`, [nationalRecord(child)]), localId: `v3-nat-${sequence}` });
+  expect(await collect(bradford, 1)).toHaveLength(1); // its FileResponse
+  const queryId = randomUUID().toUpperCase();
+  const answer = await ask({ nhsNumber: child, queryId });
+  expect(answer.xml).toContain(`<id root="${queryId}"/>`); // the asker's own access in the history
+  const [notice] = await notificationsFor('LA709CSC');
+  expect(notice.text).toContain('<CP-ISAccessToServiceNotification');
+  expect(notice.text).toContain(`<id root="${queryId}"/>`);
 });
 
 test('no record: QUQI_IN010000UK14 No Records Found naming the query message', async () => {
