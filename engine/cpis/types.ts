@@ -195,28 +195,12 @@ export interface Access {
   system?: string;
 }
 
-/** Who asked at the point of care: the user a health system names, or a system's nominated responsible person. */
+/** Who asked at the point of care (FHIR or HL7 v3 query): the user a health system names, or a system's nominated responsible person. */
 export interface Accessor extends Clinician {
   roleCode?: string;
   roleProfileId?: string;
   /** ASID of the system that asked on this person's behalf. */
   system?: string;
-}
-
-/**
- * A health system's synchronous question (FHIR CareTeam or AuditEvent search, or the HL7 v3
- * QUPC_IN000006GB01): is this person on a plan, and who has looked?
- */
-export interface FlagQuery {
-  /** The asker's id for this question: a retry carries the same one, and records and notifies nothing twice. */
-  queryId: string;
-  nhsNumber: string;
-  /** When it was asked, ISO 8601 with a zone. */
-  at: string;
-  careSetting: CareSetting;
-  viewedBy: Accessor;
-  /** Unscheduled care: the access is recorded and each LA with an open plan told. Scheduled: a silent read, neither. */
-  unscheduled: boolean;
 }
 
 /** A visible plan as a query answers it: the plan, its LA's name and phones, and whom it is held against. */
