@@ -2,6 +2,7 @@ import { parseAccessNotification } from '../../engine/cpis/xml/access-notificati
 import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
 import { QueryAudit } from '../../engine/query/query-audit.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
+import { schemaErrors } from '../cpis/fhir/samples.js';
 import { client, collect, LA706, LA708, planFile, planRecord, startCpisHub } from '../support/cpis.js';
 import { Redis } from 'ioredis';
 import { memoryLogger, REDIS_URL, type TestHub } from '../support/hub.js';
@@ -52,6 +53,7 @@ test('a flagged child: one CareTeam per plan with its LA name, phones, category 
     ]),
   });
   expect(teams.find((t) => (t.period as { start: string }).start === '2025-03-01')).toBeDefined();
+  expect(schemaErrors(answer.body)).toEqual([]);
 });
 
 test('no record: 200 with an empty searchset, and nothing recorded or notified', async () => {
@@ -104,6 +106,7 @@ test('AuditEvent lists the caller\'s own access with its PractitionerRole includ
   const [event, role] = history.body.entry!;
   expect(event).toMatchObject({ search: { mode: 'match' }, resource: { resourceType: 'AuditEvent' } });
   expect(role).toMatchObject({ search: { mode: 'include' }, resource: { resourceType: 'PractitionerRole', practitioner: { display: ED_USER['X-User-Name'] } } });
+  expect(schemaErrors(history.body)).toEqual([]);
   await notificationsFor('LA706CSC');
 });
 
@@ -129,6 +132,7 @@ test.each([
   expect(answer.status).toBe(status);
   expect(answer.body.resourceType).toBe('OperationOutcome');
   expect(spineCode(answer)).toBe(code);
+  expect(schemaErrors(answer.body)).toEqual([]);
 });
 
 test('no token or a forged one: 401 ACCESS_DENIED (login); an unknown path 404; a write 405; a malformed URL 400', async () => {
