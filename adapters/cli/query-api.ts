@@ -3,10 +3,10 @@ import type * as fhir4 from 'fhir/r4.js';
 import { isSpineCode } from '../../engine/cpis/fhir/operation-outcome.js';
 import { SYSTEM } from '../../engine/cpis/fhir/vocabulary.js';
 import { CliError, type CliCode } from './cli-error.js';
+import { fetchHub } from './hub-fetch.js';
 import { printableCell } from './printable.js';
 import type { QuerySettings, StatedUser } from './query-settings.js';
 
-const TIMEOUT_MS = 30_000;
 /** A 429 is retried once, when the hub asks for a wait this long at most; longer, a script should decide. */
 const MAX_RETRY_AFTER_S = 10;
 
@@ -68,26 +68,12 @@ function userHeaders(user: StatedUser | undefined): Record<string, string> {
 
 /** One retry on 429 after the hub's Retry-After, when that is short. */
 async function send(hub: string, path: string, init: RequestInit): Promise<Response> {
-  const first = await reach(hub, path, init);
+  const first = await fetchHub(hub, path, init);
   const wait = Number(first.headers.get('retry-after') ?? 1);
   if (first.status !== 429 || !(wait >= 0 && wait <= MAX_RETRY_AFTER_S)) return first;
   await first.body?.cancel();
   await sleep(wait * 1000);
-  return reach(hub, path, init);
-}
-
-async function reach(hub: string, path: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(`${hub}${path}`, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (err) {
-    throw new CliError('UNREACHABLE', `cannot reach the hub at ${hub}: ${why(err)}`);
-  }
-}
-
-function why(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  if ((err as Error).name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000}s`;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
+  return fetchHub(hub, path, init);
 }
 
 async function readJson(res: Response): Promise<unknown> {
