@@ -13,6 +13,7 @@ import { until } from '../support/wait.js';
 import { cpisx } from './cli-process.js';
 
 const SLOW = 60_000;
+const NAME = 'Dr Siân Ó Súilleabháin-Łukasz';
 const ED = ['--user-name', ED_USER['X-User-Name'], '--user-role', ED_USER['X-User-Role'], '--user-id', ED_USER['X-User-Id']];
 
 /** `cpisx query` as a real process against a real hub: what staff and the PAS's scripts see. */
@@ -93,20 +94,21 @@ describe('cpisx query', () => {
     expect(JSON.parse(json.stdout)).toEqual({ nhsNumber: child, flagged: false, plans: [] });
   }, SLOW);
 
-  test('--history with a request id: the access just recorded, who and where; a retry with the same id tells the LA once', async () => {
+  test('--history with a request id: the access just recorded, who (a name beyond ASCII) and where; a retry with the same id tells the LA once', async () => {
     const [child] = nhsNumbers(1);
     await upload(LA706, 'LA706CSC', [planRecord(child)]);
-    const first = await query(child, '--history', '--request-id', `cli-${child}`, ...ED);
-    const again = await query(child, '--history', '--json', '--request-id', `cli-${child}`, ...ED);
+    const user = ['--user-name', NAME, '--user-role', ED_USER['X-User-Role']];
+    const first = await query(child, '--history', '--request-id', `cli-${child}`, ...user);
+    const again = await query(child, '--history', '--json', '--request-id', `cli-${child}`, ...user);
     expect([first.code, again.code]).toEqual([0, 0]);
     const history = first.stdout.trimEnd().split('\n').slice(-3);
     expect(history[0]).toBe('accesses (1)');
     expect(history[1].split(/\s{2,}/)).toEqual(['WHEN', 'BY', 'ROLE', 'CARE SETTING']);
     expect(history[2].split(/\s{2,}/)).toEqual([
-      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/), ED_USER['X-User-Name'], ED_USER['X-User-Role'], 'Leeds General Infirmary Emergency Department (RR8)',
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/), NAME, ED_USER['X-User-Role'], 'Leeds General Infirmary Emergency Department (RR8)',
     ]);
     expect(JSON.parse(again.stdout).accesses).toEqual([
-      { at: expect.any(String), by: ED_USER['X-User-Name'], role: ED_USER['X-User-Role'], careSetting: 'Leeds General Infirmary Emergency Department (RR8)' },
+      { at: expect.any(String), by: NAME, role: ED_USER['X-User-Role'], careSetting: 'Leeds General Infirmary Emergency Department (RR8)' },
     ]);
     expect(await notificationsFor('LA706CSC')).toHaveLength(1);
   }, SLOW);
