@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { CONSOLE_ERRORS, type ConsoleErrorCode } from '../../engine/console/errors.js';
 import { CliError, usageError } from './cli-error.js';
+import { fetchHub } from './hub-fetch.js';
 import { interactive, readSecret } from './prompt.js';
 
 export const DEFAULT_HUB = 'http://127.0.0.1:8700';
 const API = '/console/api';
-const TIMEOUT_MS = 30_000;
 
 /** Where and as whom: `--hub`/`CPISX_HUB`, `--user`/`CPISX_USER`; the password from `CPISX_PASSWORD` or asked for. */
 export interface HubOptions {
@@ -79,24 +79,12 @@ async function askPassword(username: string, hub: string): Promise<string> {
   return readSecret(`password for ${username} at ${hub}: `);
 }
 
-async function call(hub: string, method: string, path: string, extra: { body?: unknown; cookie?: string; csrfToken?: string }): Promise<Response> {
+function call(hub: string, method: string, path: string, extra: { body?: unknown; cookie?: string; csrfToken?: string }): Promise<Response> {
   const headers: Record<string, string> = {};
   if (extra.cookie) headers.cookie = extra.cookie;
   if (extra.csrfToken) headers['x-csrf-token'] = extra.csrfToken;
   if (extra.body !== undefined) headers['content-type'] = 'application/json';
-  try {
-    return await fetch(`${hub}${API}${path}`, {
-      method, headers, body: extra.body === undefined ? undefined : JSON.stringify(extra.body), signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (err) {
-    throw new CliError('UNREACHABLE', `cannot reach the hub at ${hub}: ${why(err)}`);
-  }
-}
-
-function why(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  if ((err as Error).name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000}s`;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
+  return fetchHub(hub, `${API}${path}`, { method, headers, body: extra.body === undefined ? undefined : JSON.stringify(extra.body) });
 }
 
 /** The answer's JSON, or its `{code, message}` as a CliError; the API's BAD_REQUEST is a usage error. */

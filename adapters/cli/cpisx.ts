@@ -7,6 +7,7 @@ import { consoleCommand } from './hash-password-command.js';
 import { mailboxCommand } from './mailbox-command.js';
 import { nhsNumberCommand } from './nhs-number-command.js';
 import { packageVersion } from './package-version.js';
+import { queryCommand } from './query-command.js';
 import { runProgram } from './run.js';
 
 /** `cpisx`: the project's command line. Each command group lives in its own module. */
@@ -18,6 +19,7 @@ const program = new Command('cpisx')
   .addCommand(auditCommand())
   .addCommand(mailboxCommand())
   .addCommand(nhsNumberCommand())
+  .addCommand(queryCommand())
   .addCommand(consoleCommand());
 
 await runProgram(program);

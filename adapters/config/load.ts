@@ -1,6 +1,6 @@
 import type { SecretSource } from '../../engine/config/secret.js';
 import { ConfigError, readConfigFile, readSecret } from '../../engine/config/yaml-file.js';
-import { laConfigSchema, pasConfigSchema, type LaConfig, type PasConfig } from './schema.js';
+import { laConfigSchema, pasConfigSchema, type LaConfig, type PasConfig, type QueryClientConfig } from './schema.js';
 
 /** A configuration with every secret (`{env}`, `{file}`) replaced by its value. */
 export type Resolved<T> = T extends Exclude<SecretSource, string>
@@ -17,6 +17,18 @@ export function loadPasConfig(file: string, env: NodeJS.ProcessEnv = process.env
 
 export function loadLaConfig(file: string, env: NodeJS.ProcessEnv = process.env): Resolved<LaConfig> {
   return withEnvironment(resolveSecrets(readConfigFile(file, laConfigSchema), file, env) as Resolved<LaConfig>, env);
+}
+
+/**
+ * The PAS adapter file's `query` section, for `cpisx query`: only its secret is read, so staff
+ * can ask without the adapter's MESH password. The URL defaults to the adapter's hub, MESH_URL
+ * included. Undefined when the file has no such section.
+ */
+export function loadPasQueryClient(file: string, env: NodeJS.ProcessEnv = process.env): (Resolved<QueryClientConfig> & { url: string }) | undefined {
+  const cfg = readConfigFile(file, pasConfigSchema);
+  if (!cfg.query) return undefined;
+  const secret = readSecret(cfg.query.secret, file, 'query.secret', env);
+  return { ...cfg.query, url: cfg.query.url ?? env.MESH_URL ?? cfg.mesh.url, secret };
 }
 
 /** MESH_URL and MESH_SHARED_KEY override the file, as for the hub: one file serves several deployments. */

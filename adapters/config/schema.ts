@@ -69,6 +69,23 @@ const retry = z.object({
   maxDelay: duration.prefault('5m'),
 }).strict().prefault({});
 
+/**
+ * How `cpisx query` asks the hub's point-of-care query for staff and scripts at the trust:
+ * its query client (the hub's `queryClients`), and the user to state when the client is not a
+ * system client with a responsible person.
+ */
+const query = z.object({
+  /** The hub's base URL; default the adapter's own (`mesh.url`). */
+  url: url.optional(),
+  clientId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a client id is 1 to 64 letters, digits, . _ -'),
+  secret,
+  user: z.object({
+    name: z.string().min(1),
+    role: z.string().min(1).optional(),
+    id: z.string().min(1).optional(),
+  }).strict().optional(),
+}).strict();
+
 const common = {
   /** Marks a sample file: only these may carry passwords inline. */
   sample: z.boolean().default(false),
@@ -86,6 +103,7 @@ export const pasConfigSchema = z.object({
     hl7: hl7Source.optional(),
   }).strict().refine((s) => s.folder || s.amqp || s.hl7, 'give at least one of folder, amqp, hl7'),
   responses: z.object({ poll: duration.prefault('5s'), sink }).strict(),
+  query: query.optional(),
 }).strict().superRefine(inlineSecrets);
 
 /** The LA adapter: notifications and acknowledgements in, plan uploads out. */
@@ -105,13 +123,13 @@ export type AmqpSourceConfig = z.output<typeof amqpSource>;
 export type Hl7SourceConfig = z.output<typeof hl7Source>;
 export type SinkConfig = z.output<typeof sink>;
 export type MeshConnection = z.output<typeof mesh>;
+export type QueryClientConfig = z.output<typeof query>;
 
 /** Same rule as the hub's: inline secrets only in sample files. */
-function inlineSecrets(cfg: { sample: boolean; mesh: z.output<typeof mesh> }, ctx: z.RefinementCtx): void {
+function inlineSecrets(cfg: { sample: boolean; mesh: z.output<typeof mesh>; query?: z.output<typeof query> }, ctx: z.RefinementCtx): void {
   if (cfg.sample) return;
-  for (const field of ['password', 'sharedKey'] as const) {
-    if (typeof cfg.mesh[field] === 'string') {
-      ctx.addIssue({ code: 'custom', path: ['mesh', field], message: 'inline secrets are for sample files only; use {env: VAR} or {file: path}' });
-    }
+  const secrets: [string[], unknown][] = [[['mesh', 'password'], cfg.mesh.password], [['mesh', 'sharedKey'], cfg.mesh.sharedKey], [['query', 'secret'], cfg.query?.secret]];
+  for (const [path, value] of secrets) {
+    if (typeof value === 'string') ctx.addIssue({ code: 'custom', path, message: 'inline secrets are for sample files only; use {env: VAR} or {file: path}' });
   }
 }

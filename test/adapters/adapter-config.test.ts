@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { loadLaConfig, loadPasConfig } from '../../adapters/config/load.js';
+import { loadLaConfig, loadPasConfig, loadPasQueryClient } from '../../adapters/config/load.js';
 import { ConfigError } from '../../engine/config/yaml-file.js';
 import { caught } from '../support/caught.js';
 
@@ -71,6 +71,25 @@ test.each([
   const file = variant(sample as 'pas' | 'la', change);
   const load = sample === 'pas' ? () => loadPasConfig(file, {}) : () => loadLaConfig(file, {});
   expect(problem(load, file)).toContain(expected);
+});
+
+test('the PAS file\'s query section: its secret alone is read, its URL defaults to the adapter\'s hub', () => {
+  expect(loadPasQueryClient('config/pas.yaml', {})).toEqual({
+    url: 'http://127.0.0.1:8700', clientId: 'rr8-ed', secret: 'rr8-ed-secret',
+    user: { name: 'Dr Sam Patel', role: 'Emergency Medicine Consultant', id: '555000000999' },
+  });
+  const file = variant('pas', (raw) => {
+    raw.sample = false;
+    raw.mesh.password = { env: 'MESH_PASSWORD_NOT_NEEDED_HERE' };
+    raw.mesh.sharedKey = { env: 'MESH_KEY_NOT_NEEDED_HERE' };
+    raw.query = { clientId: 'rr8-ed', secret: { env: 'QUERY_SECRET' } };
+  });
+  expect(loadPasQueryClient(file, { QUERY_SECRET: 's3', MESH_URL: 'http://hub:8700' })).toEqual({ url: 'http://hub:8700', clientId: 'rr8-ed', secret: 's3' });
+  expect(loadPasQueryClient(variant('pas', (raw) => { delete raw.query; }), {})).toBeUndefined();
+  const inline = variant('pas', (raw) => { raw.sample = false; raw.mesh.password = { env: 'P' }; raw.mesh.sharedKey = { env: 'K' }; });
+  expect(problem(() => loadPasQueryClient(inline, {}), inline)).toContain('query.secret: inline secrets are for sample files only');
+  const unset = variant('pas', (raw) => { raw.query.secret = { env: 'NOT_SET_ANYWHERE' }; });
+  expect(problem(() => loadPasQueryClient(unset, {}), unset)).toContain('query.secret: environment variable NOT_SET_ANYWHERE is not set');
 });
 
 test('a secret from an unset variable names the variable', () => {

@@ -17,7 +17,10 @@ const SPINE_DISPLAY = {
   UNABLE_TO_CALL_SERVICE: 'Unable to call service',
 } as const;
 
-type SpineCode = keyof typeof SPINE_DISPLAY;
+export type SpineCode = keyof typeof SPINE_DISPLAY;
+
+/** For clients reading an OperationOutcome: is this code one the API sends? */
+export const isSpineCode = (code: unknown): code is SpineCode => typeof code === 'string' && Object.hasOwn(SPINE_DISPLAY, code);
 
 /**
  * Every way a CP-IS FHIR request fails. Named by its Spine code, except two the list has no
