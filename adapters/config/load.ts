@@ -11,8 +11,10 @@ export type Resolved<T> = T extends Exclude<SecretSource, string>
       ? { [K in keyof T]: Resolved<T[K]> }
       : T;
 
-export function loadPasConfig(file: string, env: NodeJS.ProcessEnv = process.env): Resolved<PasConfig> {
-  return withEnvironment(resolveSecrets(readConfigFile(file, pasConfigSchema), file, env) as Resolved<PasConfig>, env);
+/** The adapter's own settings: `query` is for `cpisx query`, so its secret need not be set where the adapter runs. */
+export function loadPasConfig(file: string, env: NodeJS.ProcessEnv = process.env): Resolved<Omit<PasConfig, 'query'>> {
+  const { query, ...adapter } = readConfigFile(file, pasConfigSchema);
+  return withEnvironment(resolveSecrets(adapter, file, env) as Resolved<Omit<PasConfig, 'query'>>, env);
 }
 
 export function loadLaConfig(file: string, env: NodeJS.ProcessEnv = process.env): Resolved<LaConfig> {

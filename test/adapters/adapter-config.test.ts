@@ -90,6 +90,8 @@ test('the PAS file\'s query section: its secret alone is read, its URL defaults 
   expect(problem(() => loadPasQueryClient(inline, {}), inline)).toContain('query.secret: inline secrets are for sample files only');
   const unset = variant('pas', (raw) => { raw.query.secret = { env: 'NOT_SET_ANYWHERE' }; });
   expect(problem(() => loadPasQueryClient(unset, {}), unset)).toContain('query.secret: environment variable NOT_SET_ANYWHERE is not set');
+  // The adapter itself never reads it, so it starts where only cpisx query's secret is missing.
+  expect(loadPasConfig(unset, {})).not.toHaveProperty('query');
 });
 
 test('a secret from an unset variable names the variable', () => {
