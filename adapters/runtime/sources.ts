@@ -29,7 +29,7 @@ export function xmlPrepare(kind: OutgoingKind): Prepare {
 
 export function folderSourceFrom(cfg: FolderSourceConfig, prepare: Prepare, extensions: string[], ctx: SourceContext): Source {
   const { metrics, ...rest } = ctx;
-  return folderSource({ folder: cfg.path, extensions, settleMs: cfg.settle, pollMs: cfg.poll, prepare: countedPrepare(prepare, metrics), ...rest });
+  return folderSource({ folder: cfg.path, extensions, settleMs: cfg.settle, pollMs: cfg.poll, prepare: countedPrepare(prepare, metrics), onUnreadable: () => metrics.rejected(), ...rest });
 }
 
 export function amqpSourceFrom(cfg: Resolved<AmqpSourceConfig>, prepare: Prepare, ctx: SourceContext): Source & BrokerLink {

@@ -95,11 +95,13 @@ test('a working PAS adapter: live, ready with each check named, and its counters
 
   drop(join(dir, 'attendances'), 'ops-1.xml', attendanceXml(NHS[0], 'OPS-1'));
   drop(join(dir, 'attendances'), 'not-an-attendance.xml', '<planUpdate/>');
+  drop(join(dir, 'attendances'), 'empty.xml', '');
   await waitFor(async () => readdirSync(join(dir, 'responses')).length === 1, 20_000, () => 'no flag response');
   await waitFor(async () => (await metric(url, 'cpisx_adapter_delivered_total')) === 1, 10_000, () => 'delivery not counted');
   expect(await metric(url, 'cpisx_adapter_sent_total')).toBe(1);
-  await waitFor(async () => readdirSync(join(dir, 'attendances', 'rejected')).includes('not-an-attendance.xml'), 10_000, () => 'not rejected');
-  expect(await metric(url, 'cpisx_adapter_rejected_total')).toBe(1);
+  const rejected = () => readdirSync(join(dir, 'attendances', 'rejected'));
+  await waitFor(async () => rejected().includes('not-an-attendance.xml') && rejected().includes('empty.xml'), 10_000, () => rejected().join());
+  expect(await metric(url, 'cpisx_adapter_rejected_total')).toBe(2);
   expect(await metric(url, 'cpisx_adapter_oldest_waiting_file_age_seconds')).toBe(0);
   expect(adapter.output()).toContain('"ops server listening"');
 }, 60_000);
