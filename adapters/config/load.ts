@@ -33,11 +33,22 @@ export function loadPasQueryClient(file: string, env: NodeJS.ProcessEnv = proces
   return { ...cfg.query, url: cfg.query.url ?? env.MESH_URL ?? cfg.mesh.url, secret };
 }
 
-/** MESH_URL and MESH_SHARED_KEY override the file, as for the hub: one file serves several deployments. */
-function withEnvironment<C extends { mesh: { url: string; sharedKey: string } }>(cfg: C, env: NodeJS.ProcessEnv): C {
+/**
+ * MESH_URL and MESH_SHARED_KEY override the file, as for the hub: one file serves several
+ * deployments. ADAPTER_HEALTH_PORT sets the ops server's port, which a container sets.
+ */
+function withEnvironment<C extends { mesh: { url: string; sharedKey: string }; ops: { port?: number } }>(cfg: C, env: NodeJS.ProcessEnv): C {
   const url = env.MESH_URL ?? cfg.mesh.url;
   if (!URL.canParse(url)) throw new ConfigError(`MESH_URL: not a URL: ${url}`);
-  return { ...cfg, mesh: { ...cfg.mesh, url, sharedKey: env.MESH_SHARED_KEY ?? cfg.mesh.sharedKey } };
+  const mesh = { ...cfg.mesh, url, sharedKey: env.MESH_SHARED_KEY ?? cfg.mesh.sharedKey };
+  return { ...cfg, mesh, ops: { ...cfg.ops, port: healthPort(env.ADAPTER_HEALTH_PORT) ?? cfg.ops.port } };
+}
+
+function healthPort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`ADAPTER_HEALTH_PORT: not a port: ${value}`);
+  return port;
 }
 
 /** Walks the checked configuration; the schema guarantees that `{env}` and `{file}` objects are secrets. */

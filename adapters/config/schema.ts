@@ -85,12 +85,21 @@ const query = z.object({
     id: z.string().min(1).optional(),
   }).strict().optional(),
 }).strict();
+/** How the adapter is watched: its health and metrics server (none without a port), and its heartbeat log line. */
+const ops = z.object({
+  port: z.number().int().min(0).max(65535).optional(),
+  /** Loopback unless a scraper elsewhere needs it: the endpoints have no authentication. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** A log line with the counts since the last one, so a quiet adapter is seen to be alive. */
+  heartbeat: duration.prefault('5m'),
+}).strict().prefault({});
 
 const common = {
   /** Marks a sample file: only these may carry passwords inline. */
   sample: z.boolean().default(false),
   mesh,
   retry,
+  ops,
 };
 
 /** The PAS adapter at a trust: attendances out, flag responses back. */
@@ -124,6 +133,7 @@ export type Hl7SourceConfig = z.output<typeof hl7Source>;
 export type SinkConfig = z.output<typeof sink>;
 export type MeshConnection = z.output<typeof mesh>;
 export type QueryClientConfig = z.output<typeof query>;
+export type OpsConfig = z.output<typeof ops>;
 
 /** Same rule as the hub's: inline secrets only in sample files. */
 function inlineSecrets(cfg: { sample: boolean; mesh: z.output<typeof mesh>; query?: z.output<typeof query> }, ctx: z.RefinementCtx): void {

@@ -1,4 +1,4 @@
-import { describeBroker } from '../core/broker.js';
+import { describeBroker, type BrokerLink } from '../core/broker.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type ChannelModel, type ConfirmChannel, type Message } from 'amqplib';
 import type { Logger } from '../../engine/log.js';
@@ -30,7 +30,7 @@ const CLOSE_WAIT_MS = 5_000;
  * A broker that is down at start-up is just a disconnection; deliveries wait only for
  * the first connection attempt.
  */
-export function amqpSink(options: AmqpSinkOptions): Sink {
+export function amqpSink(options: AmqpSinkOptions): Sink & BrokerLink {
   const where = describeBroker(options.url);
   const publisher = new ConfirmPublisher(options);
   const connecting = connect(options, publisher, where);
@@ -38,6 +38,9 @@ export function amqpSink(options: AmqpSinkOptions): Sink {
 
   return {
     kind: 'amqp',
+    role: 'sink',
+    broker: where,
+    connected: () => publisher.connected(),
     async deliver(message: Delivery) {
       const channel = await connecting.then(() => publisher.channel()).catch((err: unknown) => {
         throw sinkFailure('SINK_FAILED', `no channel to RabbitMQ at ${where} (${systemCode(err)})`);
@@ -90,6 +93,10 @@ class ConfirmPublisher {
   detach(): void {
     this.model = undefined;
     this.open = undefined;
+  }
+
+  connected(): boolean {
+    return this.model !== undefined;
   }
 
   channel(): Promise<ConfirmChannel | undefined> {

@@ -16,12 +16,16 @@ export interface MailboxPollerOptions {
   log: Logger;
   /** Inbox page size (MESH `max_results`, 10 to 5000); the hub's default (500) when absent. */
   pageSize?: number;
+  /** Told the outcome of every poll, quiet or not (metrics, the heartbeat). */
+  onPoll?: (summary: PollSummary) => void;
 }
 
 export interface PollSummary {
   /** Messages listed in the inbox. */
   inbox: number;
   delivered: number;
+  /** MESH REPORTs among the delivered: the hub did not accept, or its recipient did not collect, a message sent earlier. */
+  reports: number;
   failed: number;
   /** Failed earlier and still backing off. */
   waiting: number;
@@ -42,22 +46,29 @@ export interface MailboxPoller {
   pollOnce(): Promise<PollSummary>;
 }
 
-type Outcome = 'delivered' | 'failed' | 'waiting' | 'unrouted';
+type Outcome = 'delivered' | 'reported' | 'failed' | 'waiting' | 'unrouted';
+
+/** The MESH error that cut the last poll short, so an outage is logged when it starts and ends, not every poll. */
+interface Outage {
+  code?: string;
+}
 
 /**
  * Drains a MESH inbox into sinks. A message is acknowledged only after its sink has it,
  * so it stays in the inbox through any failure of the sink, the hub or this process; a
- * failing message backs off on its own while the others keep flowing.
+ * failing message backs off on its own while the others keep flowing. A poll logs a
+ * summary only when a message was delivered or failed: an idle adapter is quiet.
  */
 export function mailboxPoller(options: MailboxPollerOptions): MailboxPoller {
   const ledger = new DeliveryLedger(options.retry);
+  const outage: Outage = {};
   let current: Promise<PollSummary> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let stopping = false;
 
   const pollOnce = () =>
-    (current ??= poll(options, ledger, () => stopping).finally(() => {
+    (current ??= poll(options, ledger, outage, () => stopping).finally(() => {
       current = undefined;
     }));
 
@@ -87,15 +98,17 @@ export function mailboxPoller(options: MailboxPollerOptions): MailboxPoller {
   };
 }
 
-async function poll(options: MailboxPollerOptions, ledger: DeliveryLedger, stopping: () => boolean): Promise<PollSummary> {
+async function poll(options: MailboxPollerOptions, ledger: DeliveryLedger, outage: Outage, stopping: () => boolean): Promise<PollSummary> {
   const started = Date.now();
-  const tally: Record<Outcome, number> & { inbox: number } = { inbox: 0, delivered: 0, failed: 0, waiting: 0, unrouted: 0 };
+  const tally: Record<Outcome, number> & { inbox: number } = { inbox: 0, delivered: 0, reported: 0, failed: 0, waiting: 0, unrouted: 0 };
   let meshError: string | undefined;
   try {
     // The whole list first: acknowledging while paging would shift the pages under us.
     const ids = await listInbox(options);
     tally.inbox = ids.length;
     ledger.keepOnly(ids);
+    if (outage.code) options.log.info('the hub answers polls again', { after: outage.code });
+    outage.code = undefined;
     for (const id of ids) {
       if (stopping()) break;
       tally[await handle(id, options, ledger)]++;
@@ -103,10 +116,13 @@ async function poll(options: MailboxPollerOptions, ledger: DeliveryLedger, stopp
   } catch (err) {
     meshError = err instanceof MeshClientError ? err.code : 'UNEXPECTED';
     const { status, meshCode } = err instanceof MeshClientError ? err : { status: undefined, meshCode: undefined };
-    options.log.warn('poll cut short; the next poll tries again', { code: meshError, status, meshCode, error: (err as Error).message });
+    if (outage.code !== meshError) options.log.warn('poll cut short; the next poll tries again', { code: meshError, status, meshCode, error: (err as Error).message });
+    outage.code = meshError;
   }
-  const summary: PollSummary = { ...tally, durationMs: Date.now() - started, ...(meshError && { meshError }) };
-  options.log.info('poll', summary);
+  const { reported, ...counts } = tally;
+  const summary: PollSummary = { ...counts, delivered: tally.delivered + reported, reports: reported, durationMs: Date.now() - started, ...(meshError && { meshError }) };
+  if (summary.delivered > 0 || summary.failed > 0) options.log.info('poll', summary);
+  options.onPoll?.(summary);
   return summary;
 }
 
@@ -146,7 +162,7 @@ async function handle(id: string, options: MailboxPollerOptions, ledger: Deliver
   await acknowledge(message, options, sink.kind);
   ledger.delivered(id);
   options.log.info('delivered', { ...fields, sink: sink.kind, outcome: 'delivered' });
-  return 'delivered';
+  return message.headers.messageType === 'REPORT' ? 'reported' : 'delivered';
 }
 
 async function acknowledge(message: Delivery, options: MailboxPollerOptions, sinkKind: string): Promise<void> {

@@ -3,6 +3,8 @@ import type { Resolved } from '../config/load.js';
 import type { AdapterConfig, MeshConnection } from '../config/schema.js';
 import { meshSender } from '../core/sender.js';
 import { MeshClient, MeshClientError } from '../mesh-client/index.js';
+import type { AdapterMetrics } from '../ops/adapter-metrics.js';
+import { countedSender } from '../ops/counted.js';
 import type { SourceContext } from './sources.js';
 
 /** Start-up cannot go on: wrong credentials are not fixed by waiting. */
@@ -33,25 +35,27 @@ export function meshClient(cfg: Resolved<MeshConnection>): MeshClient {
 /**
  * A handshake at start: refused credentials stop the adapter (StartupError); a hub that
  * cannot be reached is one clear error line, and the adapter starts anyway, because its
- * sources and poller retry on their own and files wait where they are.
+ * sources and poller retry on their own and files wait where they are. True when the hub answered.
  */
-export async function checkMailbox(client: MeshClient, cfg: Resolved<MeshConnection>, log: Logger): Promise<void> {
+export async function checkMailbox(client: MeshClient, cfg: Resolved<MeshConnection>, log: Logger): Promise<boolean> {
   try {
     await client.handshake();
     log.info('mailbox reachable', { mailbox: cfg.mailbox, hub: cfg.url });
+    return true;
   } catch (err) {
     if (!(err instanceof MeshClientError)) throw err;
     if (err.status === 401 || err.status === 403) {
       throw new StartupError('MESH_CREDENTIALS', `the hub at ${cfg.url} refused mailbox ${cfg.mailbox}'s credentials (${err.code}); check mesh.mailbox, mesh.password and mesh.sharedKey`);
     }
     log.error('hub unreachable at start; will keep trying', { mailbox: cfg.mailbox, hub: cfg.url, code: err.code });
+    return false;
   }
 }
 
-/** The adapter's mailbox, checked, and what its sources need to send to the hub through it. */
-export async function openMailbox(cfg: Resolved<AdapterConfig>, log: Logger): Promise<{ client: MeshClient; ctx: SourceContext }> {
+/** The adapter's mailbox, checked, and what its sources need to send to the hub through it, counted. */
+export async function openMailbox(cfg: Resolved<AdapterConfig>, log: Logger, metrics: AdapterMetrics): Promise<{ client: MeshClient; ctx: SourceContext }> {
   const client = meshClient(cfg.mesh);
-  await checkMailbox(client, cfg.mesh, log);
-  const send = meshSender(client, { to: cfg.hub.mailbox, workflowId: cfg.hub.workflow });
-  return { client, ctx: { send, retry: cfg.retry, log } };
+  if (await checkMailbox(client, cfg.mesh, log)) metrics.hubAnswered();
+  const send = countedSender(meshSender(client, { to: cfg.hub.mailbox, workflowId: cfg.hub.workflow }), metrics);
+  return { client, ctx: { send, retry: cfg.retry, log, metrics } };
 }

@@ -1,4 +1,4 @@
-import { describeBroker } from '../core/broker.js';
+import { describeBroker, type BrokerLink } from '../core/broker.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from '../../engine/log.js';
@@ -51,7 +51,7 @@ const CLOSE_WAIT_MS = 5_000;
  * changes). Messages in hand when the connection drops are redelivered by RabbitMQ; they
  * keep their local id, so the hub answers a resend with the first message id.
  */
-export function amqpSource(options: AmqpSourceOptions): Source {
+export function amqpSource(options: AmqpSourceOptions): Source & BrokerLink {
   return new AmqpSource(options);
 }
 
@@ -69,10 +69,11 @@ interface Wait {
   wake(): void;
 }
 
-class AmqpSource implements Source {
+class AmqpSource implements Source, BrokerLink {
   readonly kind = 'amqp';
+  readonly role = 'source';
+  readonly broker: string;
   private readonly topology: Topology;
-  private readonly broker: string;
   private connection?: { close(): Promise<void> };
   private session?: Session;
   private readonly inFlight = new Set<Promise<void>>();
@@ -106,6 +107,11 @@ class AmqpSource implements Source {
     });
     connection.on('disconnect', (err: Error) => log.warn('AMQP source lost its broker; reconnecting', { ...where, error: err.message }));
     connection.on('error', (err: Error) => log.warn('AMQP connection error', { ...where, error: err.message }));
+  }
+
+  /** Consuming on an open channel: the connection and the set-up after it both succeeded. */
+  connected(): boolean {
+    return this.session !== undefined && !this.session.closed;
   }
 
   async stop(): Promise<void> {

@@ -30,6 +30,8 @@ export interface FolderSourceOptions {
   concurrency?: number;
   /** Larger files are rejected without being read. Default 100 MiB, the hub's request limit. */
   maxBytes?: number;
+  /** Told of a file rejected before `prepare` sees it (empty, too large, unreadable): `prepare` and `send` tell of the rest. */
+  onUnreadable?: () => void;
 }
 
 const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
@@ -134,7 +136,10 @@ class FolderSource implements Source {
     const { folder, log } = this.options;
     const body = await readBody(join(folder, name), this.options.maxBytes ?? DEFAULT_MAX_BYTES);
     if (body === undefined) return 'waiting';
-    if (!Buffer.isBuffer(body)) return this.reject(name, undefined, body);
+    if (!Buffer.isBuffer(body)) {
+      this.options.onUnreadable?.();
+      return this.reject(name, undefined, body);
+    }
     const result = await submit(this.options, body, name, fileLocalId(name, body), name);
     if (result.ok && 'skipped' in result) return this.skip(name, result.skipped);
     if (result.ok) {

@@ -98,3 +98,19 @@ test('a secret from an unset variable names the variable', () => {
   const file = variant('pas', (raw) => { raw.mesh.password = { env: 'NOT_SET_ANYWHERE' }; });
   expect(problem(() => loadPasConfig(file, {}), file)).toContain('mesh.password: environment variable NOT_SET_ANYWHERE is not set');
 });
+
+test('ops: no server unless a port is given, loopback and a 5-minute heartbeat by default; ADAPTER_HEALTH_PORT sets the port', () => {
+  expect(loadPasConfig('config/pas.yaml', {}).ops).toEqual({ host: '127.0.0.1', heartbeat: 300_000 });
+  const file = variant('la', (c) => { c.ops = { port: 9300, host: '0.0.0.0', heartbeat: '1m' }; });
+  expect(loadLaConfig(file, {}).ops).toEqual({ port: 9300, host: '0.0.0.0', heartbeat: 60_000 });
+  expect(loadLaConfig(file, { ADAPTER_HEALTH_PORT: '9102' }).ops.port).toBe(9102);
+  expect(loadPasConfig('config/pas.yaml', { ADAPTER_HEALTH_PORT: '9101' }).ops.port).toBe(9101);
+  const err = caught(() => loadPasConfig('config/pas.yaml', { ADAPTER_HEALTH_PORT: 'ninety' }));
+  expect(err).toBeInstanceOf(ConfigError);
+  expect((err as Error).message).toBe('ADAPTER_HEALTH_PORT: not a port: ninety');
+});
+
+test('an ops port out of range is refused, naming ops.port', () => {
+  const file = variant('pas', (c) => { c.ops = { port: 70000 }; });
+  expect(problem(() => loadPasConfig(file, {}), file)).toContain('ops.port');
+});

@@ -80,11 +80,12 @@ describe('mailbox poller', () => {
     const receiver = await startWebhookReceiver('fail');
     const sink = webhookSink({ url: receiver.url, timeoutMs: 2_000 });
     const lines: LogLine[] = [];
-    const running = poller({ route: () => sink }, lines);
+    const polls: PollSummary[] = [];
+    const running = poller({ route: () => sink, onPoll: (s) => polls.push(s) }, lines);
     try {
       await running.start();
       const seen = (status: number) => new Set(receiver.requests.filter((r) => r.status === status).map((r) => r.headers['x-mesh-message-id']));
-      await until(() => (ids.every((id) => seen(500).has(id)) && summaries(lines).some((s) => s.waiting > 0) ? true : undefined));
+      await until(() => (ids.every((id) => seen(500).has(id)) && polls.some((s) => s.waiting > 0) ? true : undefined));
       expect(await inbox()).toEqual([...ids].sort());
 
       receiver.mode = 'ok';
@@ -183,15 +184,19 @@ describe('mailbox poller', () => {
     } };
     const mesh = new MeshClient({ baseUrl: `http://127.0.0.1:${proxy.port}`, mailboxId: 'LA706CSC', password: PASSWORDS.LA706CSC, sharedKey: 'TestKey', retry: { attempts: 1 } });
     const lines: LogLine[] = [];
-    const running = poller({ client: mesh, route: () => sink }, lines);
+    const polls: PollSummary[] = [];
+    const running = poller({ client: mesh, route: () => sink, onPoll: (s) => polls.push(s) }, lines);
     try {
       await running.start();
-      await until(() => (summaries(lines).filter((s) => s.meshError === 'NETWORK').length >= 3 ? true : undefined));
+      await until(() => (polls.filter((s) => s.meshError === 'NETWORK').length >= 3 ? true : undefined));
+      // An outage is one line when it starts, not one a poll.
+      expect(lines.filter((l) => l.message === 'poll cut short; the next poll tries again' && l.code === 'NETWORK')).toHaveLength(1);
       expect(await inbox()).toEqual([...ids].sort());
       expect(lines.find((l) => l.outcome === 'unacknowledged')).toBeDefined();
 
       await proxy.up();
       await until(async () => ((await inbox()).length === 0 ? true : undefined));
+      expect(lines.filter((l) => l.message === 'the hub answers polls again')).toHaveLength(1);
       expect((await readdir(root)).sort()).toEqual(ids.map((id) => `${id}.xml`).sort());
       expect(delivered).toBe(4);
     } finally {

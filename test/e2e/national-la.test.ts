@@ -60,7 +60,7 @@ test('a national LA beside a native one: its File is answered with a FileRespons
     c.sources = { folder: { path: 'attendances', settle: 0.1, poll: 0.1 } };
     c.responses = { poll: 0.2, sink: { folder: { path: 'responses' } } };
   });
-  adapters.push(...await Promise.all([leeds, bradford, pas].map(startAdapter)));
+  adapters.push(...await Promise.all([leeds, bradford, pas].map((site) => startAdapter(site))));
 
   drop(leeds.folder('plans'), 'leeds-31.xml', planFile(LA706, 31, [planRecord(child)]));
   drop(bradford.folder('plans'), 'bradford-3101.xml', nationalPlanFile(LA709, '3101', [nationalRecord(child, { plans: [{ type: 'LAC', start: '202502010900' }] })]));

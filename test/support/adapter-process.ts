@@ -37,12 +37,12 @@ export function adapterSite(kind: 'pas' | 'la', hubUrl: string, change: (cfg: Ad
 }
 
 /** `cpisx adapter <kind>` as a real process in the site's folder, ready once all its parts run. */
-export function startAdapter(site: AdapterSite): Promise<ReadyProcess> {
+export function startAdapter(site: AdapterSite, env: Record<string, string> = {}): Promise<ReadyProcess> {
   return spawnReady({
     script: join(process.cwd(), 'adapters/cli/cpisx.ts'),
     args: ['adapter', site.kind, '--config', site.file],
     cwd: site.dir,
-    env: { LOG_LEVEL: 'info' },
+    env: { LOG_LEVEL: 'info', ...env },
     ready: 'adapter running',
     timeoutMs: 30_000,
   });
