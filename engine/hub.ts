@@ -94,6 +94,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // The hub's own inbox is drained by its workers; what waits there is held for staff, never expired.
   const swept = () => directory.allMailboxes().map((m) => m.id).filter((id) => id !== config.cpis?.hubMailbox);
   const metrics = new HubMetrics();
+  metrics.expectWorkflows(config.workflows.map((w) => w.id));
   const sweeper = new ExpirySweeper(redis, store, lifetimes, swept, log, new Keys(prefix), metrics);
   await watchRedisPersistence(metrics.registry, redis);
   const cpis = config.cpis ? await startCpis(config.cpis, { redisUrl: options.redisUrl, redis, store, directory, prefix, role, log, every, stops, metrics }) : undefined;

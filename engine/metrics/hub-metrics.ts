@@ -64,6 +64,11 @@ export class HubMetrics {
     this.queryLatency.observe({ api }, seconds);
   }
 
+  /** Expiries start at 0 for every workflow: a series born at 1 would show Prometheus no increase. */
+  expectWorkflows(workflowIds: string[]): void {
+    for (const workflow of workflowIds) this.expiredTotal.inc({ workflow }, 0);
+  }
+
   expired(workflowId: string): void {
     this.expiredTotal.inc({ workflow: workflowId });
   }
