@@ -6,7 +6,11 @@ import { RegisterKeys } from './register/keys.js';
 import { RedisRegister } from './register/redis-register.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
+import { AuditLog } from './console/audit.js';
+import { ConsoleKeys } from './console/keys.js';
+import { AuditChainGauges } from './metrics/audit-chain.js';
 import { HubMetrics } from './metrics/hub-metrics.js';
+import { watchRedisPersistence } from './metrics/redis-persistence.js';
 import { ExpirySweeper } from './mailbox/expiry.js';
 import { Keys } from './mailbox/keys.js';
 import { RedisMailboxStore } from './mailbox/redis-store.js';
@@ -89,8 +93,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const store = new RedisMailboxStore(redis, lifetimes, new Keys(prefix));
   // The hub's own inbox is drained by its workers; what waits there is held for staff, never expired.
   const swept = () => directory.allMailboxes().map((m) => m.id).filter((id) => id !== config.cpis?.hubMailbox);
-  const sweeper = new ExpirySweeper(redis, store, lifetimes, swept, log, new Keys(prefix));
   const metrics = new HubMetrics();
+  metrics.expectWorkflows(config.workflows.map((w) => w.id));
+  const sweeper = new ExpirySweeper(redis, store, lifetimes, swept, log, new Keys(prefix), metrics);
+  await watchRedisPersistence(metrics.registry, redis);
   const cpis = config.cpis ? await startCpis(config.cpis, { redisUrl: options.redisUrl, redis, store, directory, prefix, role, log, every, stops, metrics }) : undefined;
 
   // Every role listens: health and metrics always, the MESH API and the console unless worker-only.
@@ -112,6 +118,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   });
   const url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
   if (serving) every(config.mesh.expirySweepEvery, () => sweeper.sweep(), 'expiry sweep');
+  if (serving && config.console) watchAuditChain(new AuditChainGauges(metrics.registry, new AuditLog(redis, new ConsoleKeys(prefix))), config.console.auditCheckEvery, every, log);
   log.info('hub listening', { url, role, mailboxes: directory.allMailboxes().length });
   return {
     url, app, store, sweeper, failed: cpis?.failed, arrivals: cpis?.arrivals,
@@ -122,6 +129,18 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     },
   };
 }
+
+/** Checks at start (in the background) and then on the timer; a break is logged with where it is. */
+function watchAuditChain(gauges: AuditChainGauges, everyMs: number, every: Every, log: Logger): void {
+  const check = async () => {
+    const result = await gauges.check();
+    if (!result.ok) log.error('audit chain broken', { brokenAt: result.brokenAt, intactEntries: result.count });
+  };
+  check().catch((err: Error) => log.error('audit chain check failed', { error: err.message }));
+  every(everyMs, check, 'audit chain check');
+}
+
+type Every = (ms: number, task: () => Promise<unknown>, what: string) => void;
 
 interface QueryParts {
   redis: Redis;
@@ -160,7 +179,7 @@ interface CpisParts {
   prefix: string;
   role: HubRole;
   log: Logger;
-  every: (ms: number, task: () => Promise<unknown>, what: string) => void;
+  every: Every;
   stops: (() => Promise<unknown>)[];
   metrics: HubMetrics;
 }

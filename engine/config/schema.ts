@@ -131,6 +131,8 @@ const consoleSettings = z.object({
     attempts: z.number().int().min(1).max(100).default(5),
     for: duration.prefault('15m'),
   }).strict().prefault({}),
+  /** How often each serving hub process walks the audit hash chain for `/metrics` (the whole chain each time). */
+  auditCheckEvery: duration.prefault('10m'),
 }).strict();
 
 const configShape = z.object({

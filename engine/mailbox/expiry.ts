@@ -6,6 +6,11 @@ import { reportFor } from './report.js';
 import { defineMailboxScripts } from './scripts.js';
 import type { Lifetimes, MailboxStore } from './store.js';
 
+/** Told once per expired data message (its sender gets a REPORT 14), by the one hub process whose expiry won. */
+export interface ExpiryObserver {
+  expired(workflowId: string): void;
+}
+
 const BATCH = 500;
 
 /**
@@ -21,6 +26,7 @@ export class ExpirySweeper {
     private readonly mailboxes: () => string[],
     private readonly log: Logger,
     private readonly keys = new Keys(),
+    private readonly observe?: ExpiryObserver,
   ) {
     defineMailboxScripts(redis);
   }
@@ -47,7 +53,10 @@ export class ExpirySweeper {
       );
       if (won === 1) {
         expired += 1;
-        this.log.info('message expired undelivered', { messageId: id, mailbox });
+        const [workflowId, type] = await this.redis.hmget(keys.meta(mailbox, id), 'workflowId', 'type');
+        // A report nobody collected expires too, but only a data message earns its sender a REPORT 14.
+        if (type === 'DATA') this.observe?.expired(workflowId ?? 'unknown');
+        this.log.info('message expired undelivered', { messageId: id, mailbox, workflowId });
       }
     }
     return expired;

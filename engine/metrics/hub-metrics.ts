@@ -7,8 +7,8 @@ const QUERY_BUCKETS = [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /**
  * What the hub counts as it works, by workflow: told by the MESH API (accepted,
- * delivered), the workers (processed, held as failed) and the failed-message
- * operations (replayed). Counts are per process, as Prometheus expects.
+ * delivered), the workers (processed, held as failed), the expiry sweeper (expired)
+ * and the failed-message operations (replayed). Counts are per process, as Prometheus expects.
  */
 export class HubMetrics {
   readonly registry = new Registry();
@@ -16,6 +16,7 @@ export class HubMetrics {
   private readonly deliveredTotal = this.counter('cpisx_messages_delivered_total', 'Messages their recipient downloaded and acknowledged', ['workflow']);
   private readonly failedTotal = this.counter('cpisx_messages_failed_total', 'Messages the workers gave up on and hold for staff', ['workflow', 'reason']);
   private readonly replayedTotal = this.counter('cpisx_messages_replayed_total', 'Failed messages staff put back on their queue', ['workflow']);
+  private readonly expiredTotal = this.counter('cpisx_messages_expired_total', 'Messages expired uncollected by their recipient (MESH REPORT 14 to the sender)', ['workflow']);
   private readonly latency = new Histogram({
     name: 'cpisx_processing_seconds',
     help: 'Time from a message entering the hub inbox to the end of its processing',
@@ -61,6 +62,15 @@ export class HubMetrics {
   queried(api: string, outcome: string, seconds: number): void {
     this.queriesTotal.inc({ api, outcome });
     this.queryLatency.observe({ api }, seconds);
+  }
+
+  /** Expiries start at 0 for every workflow: a series born at 1 would show Prometheus no increase. */
+  expectWorkflows(workflowIds: string[]): void {
+    for (const workflow of workflowIds) this.expiredTotal.inc({ workflow }, 0);
+  }
+
+  expired(workflowId: string): void {
+    this.expiredTotal.inc({ workflow: workflowId });
   }
 
   replayed(workflowId: string | undefined): void {

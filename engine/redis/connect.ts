@@ -40,10 +40,16 @@ export async function checkRedis(redis: Redis, url: string): Promise<string[]> {
         'Fix: redis-cli CONFIG SET maxmemory-policy noeviction (and set it in redis.conf)',
     );
   }
-  const [aof, save] = await Promise.all([configValue(redis, 'appendonly'), configValue(redis, 'save')]);
-  return aof === 'no' && !save
+  return (await persistenceEnabled(redis)) === false
     ? ['Redis has no persistence (appendonly no, no save points): a Redis restart loses every mailbox. Use appendonly yes with appendfsync always in production.']
     : [];
+}
+
+/** Whether Redis writes to disk (AOF or RDB save points); undefined when it refuses CONFIG (managed services). */
+export async function persistenceEnabled(redis: Redis): Promise<boolean | undefined> {
+  const [aof, save] = await Promise.all([configValue(redis, 'appendonly'), configValue(redis, 'save')]);
+  if (aof === undefined) return undefined;
+  return aof === 'yes' || Boolean(save);
 }
 
 /**
