@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const running: ReadyProcess[] = [];
   const stopAll = async () => {
     for (const p of running.reverse()) await p.stop();
+    keepLogs(running);
     await deleteKeysOf(prefix);
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
@@ -102,6 +103,13 @@ async function adapterConfig(sample: string, dir: string, hubPort: number): Prom
   const file = join(dir, `${sample}.yaml`);
   writeFileSync(file, stringifyYaml(cfg));
   return file;
+}
+
+/** With DEMO_LOG_DIR set, each process's log lines are kept there (the test reads them for patient data). */
+function keepLogs(processes: ReadyProcess[]): void {
+  const dir = process.env.DEMO_LOG_DIR;
+  if (!dir) return;
+  processes.forEach((p, i) => writeFileSync(join(dir, `process-${i}.log`), p.output()));
 }
 
 function tail(text: string, lines = 15): string {

@@ -1,4 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../../scripts/spawn-ready.js';
 import { REDIS_URL } from '../support/hub.js';
@@ -8,7 +11,8 @@ import { REDIS_URL } from '../support/hub.js';
  * and to the one on the national documents, and leave nothing behind.
  */
 test('the demo shows both LAs\' acknowledgements, the flag response naming both and each LA\'s notification, then stops cleanly', async () => {
-  const child = spawn('npm', ['run', '-s', 'demo'], { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logDir = mkdtempSync(join(tmpdir(), 'demo-logs-'));
+  const child = spawn('npm', ['run', '-s', 'demo'], { env: { ...process.env, NODE_OPTIONS: '', DEMO_LOG_DIR: logDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
@@ -24,6 +28,7 @@ test('the demo shows both LAs\' acknowledgements, the flag response naming both 
   expect(out).toMatch(/access notification delivered to Leeds: .*_N706\.xml\n<\?xml[^>]*>\n<accessNotification /);
   expect(out).toMatch(/national access notification delivered to Bradford: .*_N709\.xml\n<\?xml[^>]*>\n<CP-ISAccessToServiceNotification xmlns="urn:hl7-org:v3"/);
   expect(out).toContain('Stopped the hub and the adapters');
+  expectNoPatientData(logDir);
   const redis = new Redis(REDIS_URL);
   try {
     expect(await redis.keys('demo:*')).toEqual([]);
@@ -38,3 +43,24 @@ test('without Redis the demo says so in one line, with no ioredis stack, and exi
   expect([run.status, run.stdout + run.stderr]).toEqual([1,
     `demo failed: REDIS_URL redis://127.0.0.1:${port}: cannot connect (ECONNREFUSED); start Redis (docker compose up -d redis) or set REDIS_URL\n`]);
 }, 90_000);
+
+/** The documents the demo drops (scripts/demo.ts): the patient data that must never reach a log. */
+const DEMO_DOCUMENTS = ['plan-update/valid/new-plans.xml', 'dms/upload/valid/one-child-cpp.xml', 'attendance/valid/emergency-department.xml'];
+
+/** Every log line of every process the demo ran (the hub and three adapters, JSON lines) is searched for each NHS number and name those documents carry. */
+function expectNoPatientData(logDir: string): void {
+  const text = DEMO_DOCUMENTS.map((f) => readFileSync(join('schemas/examples', f), 'utf8')).join('\n');
+  const values = (pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map((m) => m[1].trim()))];
+  const nhsNumbers = values(/(?:<nhsNumber>|root="2\.16\.840\.1\.113883\.2\.1\.4\.1" extension=")(\d{10})/g);
+  const names = values(/<(?:familyName|givenName|given|family)>([^<]+)</g);
+  expect(nhsNumbers.length).toBeGreaterThanOrEqual(2);
+  expect(names.length).toBeGreaterThanOrEqual(4);
+  const files = readdirSync(logDir);
+  expect(files).toHaveLength(4);
+  const lines = files.flatMap((f) => readFileSync(join(logDir, f), 'utf8').split('\n').filter(Boolean));
+  expect(lines.length).toBeGreaterThan(10);
+  for (const line of lines) {
+    expect(() => JSON.parse(line)).not.toThrow();
+    for (const value of [...nhsNumbers, ...names]) expect({ line, carries: line.includes(value) }).toEqual({ line, carries: false });
+  }
+}
