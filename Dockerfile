@@ -25,7 +25,7 @@ COPY --from=build /src/dist ./dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8700
-# slim has no curl: Node's fetch. An adapter started from this image has its own check (docker-compose.yml).
+# slim has no curl: Node's fetch. The hub's port, or an adapter's when ADAPTER_HEALTH_PORT is set.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8700)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const e=process.env;fetch('http://127.0.0.1:'+(e.ADAPTER_HEALTH_PORT||e.PORT||8700)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/engine/main.js"]
