@@ -1,15 +1,31 @@
-# The hub. Build: docker build -t cpis-exchange .   Run: see docker-compose.yml.
+# The hub and the adapters (cpisx), compiled. Build: docker build -t cpis-exchange .
+# The image holds no configuration: mount it at /app/config and give secrets through the
+# environment or files (README, "Run it and test it"); docker-compose.yml shows both.
+
+# Build: every dependency, TypeScript to dist/ with the files read at run time (npm run build).
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/
+COPY engine ./engine
+COPY adapters ./adapters
+COPY schemas ./schemas
+RUN npm run build
+
+# Run: production dependencies and dist/ only; no tsx, no sources, no sample passwords.
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
-COPY engine ./engine
-COPY adapters ./adapters
-COPY schemas ./schemas
-COPY config ./config
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /src/dist ./dist
 # The adapters' working folders (docker-compose.yml mounts a volume here).
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8700
-CMD ["node", "--import", "tsx", "engine/main.ts"]
+# slim has no curl: Node's fetch. The hub's port, or an adapter's when ADAPTER_HEALTH_PORT is set.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \
+  CMD ["node", "-e", "const e=process.env;fetch('http://127.0.0.1:'+(e.ADAPTER_HEALTH_PORT||e.PORT||8700)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/engine/main.js"]

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { makeAuthorization } from '../engine/mesh/auth-token.js';
 import { deleteMatching } from '../scripts/redis-keys.js';
+import { freePort } from '../scripts/spawn-ready.js';
 import { cpuSnapshot, PeakRss, type CpuSnapshot } from './proc-stats.js';
 
 /**
@@ -35,7 +36,15 @@ interface Options {
   url?: string;
   json: boolean;
   hubNodeOptions: string[];
+  main?: Main;
 }
+
+/**
+ * The hub's own entry point instead of bench/hub-process.ts: `npm start` (engine/main.ts
+ * under tsx) or `npm run start:prod` (dist/engine/main.js, after `npm run build`).
+ */
+type Main = 'tsx' | 'compiled';
+const MAIN_ARGS: Record<Main, string[]> = { tsx: ['--import', 'tsx', 'engine/main.ts'], compiled: ['dist/engine/main.js'] };
 
 /** Shared by every client: when to start recording, when to stop, and what was recorded. */
 interface Run {
@@ -76,9 +85,11 @@ function parseOptions(): Options {
       url: { type: 'string' },
       json: { type: 'boolean', default: false },
       'hub-node-options': { type: 'string', default: '' },
+      main: { type: 'string' },
     },
   });
   if (values.url) assertLoopback(values.url);
+  if (values.main !== undefined && !(values.main in MAIN_ARGS)) throw new Error(`--main must be tsx or compiled, not "${values.main}"`);
   return {
     clients: positiveInteger('clients', values.clients),
     seconds: positiveInteger('seconds', values.seconds),
@@ -86,6 +97,7 @@ function parseOptions(): Options {
     url: values.url,
     json: values.json,
     hubNodeOptions: values['hub-node-options'].split(' ').filter(Boolean),
+    main: values.main as Main | undefined,
   };
 }
 
@@ -103,13 +115,7 @@ function assertLoopback(url: string): void {
 
 /** Spawns the hub and waits for the URL it listens on, which it reports over IPC. */
 function startHub(keyPrefix: string, nodeOptions: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'bench/hub-process.ts', CONFIG, keyPrefix], {
-    cwd: ROOT,
-    // Its own process group, so a Ctrl-C reaches the benchmark only, which then stops the hub in order.
-    detached: true,
-    // Per-request info logs go nowhere, as cheaply as to a log pipe; warnings and errors stay visible.
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const child = spawnHub([...nodeOptions, '--import', 'tsx', 'bench/hub-process.ts', CONFIG, keyPrefix], {});
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -124,6 +130,32 @@ function startHub(keyPrefix: string, nodeOptions: string[]): Promise<{ child: Ch
       reject(new Error(`the hub exited (${code}) before it listened`));
     });
   });
+}
+
+function spawnHub(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    // Its own process group, so a Ctrl-C reaches the benchmark only, which then stops the hub in order.
+    detached: true,
+    // Per-request info logs go nowhere, as cheaply as to a log pipe; warnings and errors stay visible.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+}
+
+/** The hub through its own entry point, on 127.0.0.1 and a free port, ready once /health/ready says so. */
+async function startMain(main: Main, keyPrefix: string, nodeOptions: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const url = `http://127.0.0.1:${await freePort()}`;
+  const child = spawnHub([...nodeOptions, ...MAIN_ARGS[main]], {
+    CPIS_CONFIG: CONFIG, HOST: '127.0.0.1', PORT: new URL(url).port, REDIS_KEY_PREFIX: keyPrefix, HUB_PROCESSES: '1', HUB_ROLE: 'all',
+  });
+  const deadline = Date.now() + 30_000;
+  while (child.exitCode === null && Date.now() < deadline) {
+    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return { child, url };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the hub (${MAIN_ARGS[main].join(' ')}) did not become ready within 30 s`);
 }
 
 async function stopHub(child: ChildProcess): Promise<void> {
@@ -325,7 +357,9 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => { interrupted = true; });
   const keyPrefix = `bench:${randomUUID().slice(0, 8)}:`;
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const hub = options.url ? undefined : await startHub(keyPrefix, options.hubNodeOptions);
+  const hub = options.url ? undefined
+    : options.main ? await startMain(options.main, keyPrefix, options.hubNodeOptions)
+      : await startHub(keyPrefix, options.hubNodeOptions);
   hub?.child.once('exit', () => { hubExited = true; });
   let measurement: Measurement | undefined;
   let hubDied = false;

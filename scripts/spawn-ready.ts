@@ -14,7 +14,7 @@ export interface ReadyProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** A TypeScript entry point run as its own Node process through tsx. */
+/** An entry point run as its own Node process: TypeScript through tsx, compiled JavaScript (dist/) by Node alone. */
 export interface TsProcess {
   script: string;
   args?: string[];
@@ -27,7 +27,8 @@ export interface TsProcess {
 
 /** Starts the process and resolves once `ready` appears; rejects with its output if it exits or times out first. */
 export async function spawnReady(p: TsProcess): Promise<ReadyProcess> {
-  const child = spawn(process.execPath, ['--import', TSX, p.script, ...(p.args ?? [])], {
+  const loader = p.script.endsWith('.ts') ? ['--import', TSX] : [];
+  const child = spawn(process.execPath, [...loader, p.script, ...(p.args ?? [])], {
     env: { ...process.env, NODE_OPTIONS: '', ...p.env },
     cwd: p.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
