@@ -7,6 +7,7 @@ import { consoleCommand } from './hash-password-command.js';
 import { mailboxCommand } from './mailbox-command.js';
 import { nhsNumberCommand } from './nhs-number-command.js';
 import { packageVersion } from './package-version.js';
+import { queriesCommand } from './queries-command.js';
 import { runProgram } from './run.js';
 
 /** `cpisx`: the project's command line. Each command group lives in its own module. */
@@ -16,6 +17,7 @@ const program = new Command('cpisx')
   .addCommand(adapterCommand())
   .addCommand(failedCommand())
   .addCommand(auditCommand())
+  .addCommand(queriesCommand())
   .addCommand(mailboxCommand())
   .addCommand(nhsNumberCommand())
   .addCommand(consoleCommand());
