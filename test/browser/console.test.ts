@@ -267,7 +267,7 @@ describe('the support console in a browser', () => {
     await page.getByRole('link', { name: 'Queries' }).click();
     await page.getByText('Showing 2 queries, newest first.').waitFor();
     await page.getByLabel('Query client').fill(QUERY_CLIENTS.ed.id);
-    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
     await page.getByText('Showing 1 query, newest first.').waitFor();
     const row = page.locator('table.queries tbody tr');
     await expect(row.innerText()).resolves.toMatch(/rr8-ed\s+RR8\s+Dr Sam Patel\s+\*{7}919\s+scheduled \(silent\)\s+ok/);
