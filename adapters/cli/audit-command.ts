@@ -29,7 +29,7 @@ export function auditCommand(): Command {
   const command = new Command('audit')
     .description('the audit log of staff actions, newest first')
     .option('--by <user>', 'actions of this staff user')
-    .option('--action <action>', 'login, logout, replay, replay-bulk, replay-bulk-finished, discard, edit-replay, unmask or nhs-number-superseded')
+    .option('--action <action>', 'login, logout, replay, replay-bulk, replay-bulk-finished, discard, edit-replay, unmask, nhs-number-superseded or queries-by-nhs-number')
     .option('--message <id>', 'actions on this message')
     .option('--from <time>', 'at or after (ISO date and time)')
     .option('--to <time>', 'at or before (ISO date and time)')

@@ -8,6 +8,7 @@ import { mailboxCommand } from './mailbox-command.js';
 import { nhsNumberCommand } from './nhs-number-command.js';
 import { packageVersion } from './package-version.js';
 import { queryCommand } from './query-command.js';
+import { queriesCommand } from './queries-command.js';
 import { runProgram } from './run.js';
 
 /** `cpisx`: the project's command line. Each command group lives in its own module. */
@@ -17,6 +18,7 @@ const program = new Command('cpisx')
   .addCommand(adapterCommand())
   .addCommand(failedCommand())
   .addCommand(auditCommand())
+  .addCommand(queriesCommand())
   .addCommand(mailboxCommand())
   .addCommand(nhsNumberCommand())
   .addCommand(queryCommand())

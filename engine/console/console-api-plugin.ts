@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { BulkReplays } from '../operations/bulk-replay.js';
 import { EditReplay } from '../operations/edit-replay.js';
 import { AttemptLog } from '../pipeline/attempt-log.js';
+import { QueryAudit } from '../query/query-audit.js';
 import { Accounts } from './accounts.js';
 import { actionRoutes } from './action-routes.js';
 import { AuditLog } from './audit.js';
@@ -56,6 +57,7 @@ function consoleContext(options: ConsoleApiOptions): ConsoleContext {
   });
   return {
     ...options, accounts, sessions, audit, views, operations,
+    queries: new QueryAudit(redis, keyPrefix),
     lockout: new Lockout(redis, keys, { attempts: settings.lockout.attempts, forMs: settings.lockout.for }),
     gate: new Gate(accounts, sessions, options.secureCookies),
   };

@@ -9,6 +9,7 @@ import type { EditReplay } from '../operations/edit-replay.js';
 import type { FailedMessages } from '../operations/failed-messages.js';
 import type { Arrivals } from '../pipeline/arrivals.js';
 import type { ArrivalJob, QueueKind } from '../pipeline/queues.js';
+import type { QueryAudit } from '../query/query-audit.js';
 import type { Register } from '../register/register.js';
 import type { Accounts } from './accounts.js';
 import type { AuditLog } from './audit.js';
@@ -47,5 +48,7 @@ export interface ConsoleContext extends ConsoleApiOptions {
   audit: AuditLog;
   gate: Gate;
   views: MessageViews;
+  /** The point-of-care query audit, read only. */
+  queries: QueryAudit;
   operations?: { bulk: BulkReplays; edits: EditReplay } & CpisParts;
 }

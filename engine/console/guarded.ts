@@ -16,8 +16,16 @@ export interface Answer {
 
 export interface Guard {
   role: Role;
-  /** Changes are audited, refusals included; reads are not. */
-  audit?: { action: AuditAction; messageIds?: (req: FastifyRequest) => string[]; detail?: (req: FastifyRequest) => string | undefined };
+  /**
+   * Changes are audited, refusals included; reads are not, except a search that names a
+   * patient, which `when` picks out.
+   */
+  audit?: {
+    action: AuditAction;
+    when?: (req: FastifyRequest) => boolean;
+    messageIds?: (req: FastifyRequest) => string[];
+    detail?: (req: FastifyRequest) => string | undefined;
+  };
   run(req: FastifyRequest, caller: Caller, reply: FastifyReply): Promise<Answer>;
 }
 
@@ -63,7 +71,7 @@ interface Request {
 }
 
 async function record(audit: AuditLog, guard: Guard, { req, caller, at }: Request, outcome: 'ok' | ConsoleError['code'], answer: Answer) {
-  if (!guard.audit) return;
+  if (!guard.audit || guard.audit.when?.(req) === false) return;
   await audit.append({
     at,
     user: caller.account.username,

@@ -6,11 +6,12 @@ import { ConsoleError } from './errors.js';
 import { guarded, type Guard, type Params } from './guarded.js';
 import { summarise } from './message-view.js';
 import { failures24h, mailboxDepths, perMinute, queueDepths } from './overview.js';
-import { auditQuery, failedFilter, parse } from './requests.js';
+import { listQueries, searchesNhsNumber, searchGiven } from './query-listing.js';
+import { auditQuery, failedFilter, parse, queriesFilter } from './requests.js';
 
 const OLDEST_LISTED = 100;
 
-/** What any signed-in staff member may read; NHS numbers and names come masked. */
+/** What any signed-in staff member may read; NHS numbers and names come masked, and a search by NHS number is audited. */
 export async function readRoutes(app: FastifyInstance, ctx: ConsoleContext): Promise<void> {
   const read = (url: string, run: Guard['run']) => app.get(url, guarded(ctx.gate, ctx.audit, { role: 'viewer', run }));
   const ops = ctx.operations;
@@ -50,6 +51,12 @@ export async function readRoutes(app: FastifyInstance, ctx: ConsoleContext): Pro
   read('/messages/:id', async (req) => ({ body: await ctx.views.detail((req.params as Params).id.toUpperCase()) }));
 
   read('/audit', async (req) => ({ body: await ctx.audit.list(parse(auditQuery, req.query)) }));
+
+  app.get('/queries', guarded(ctx.gate, ctx.audit, {
+    role: 'viewer',
+    audit: { action: 'queries-by-nhs-number', when: searchesNhsNumber, detail: searchGiven },
+    run: async (req) => ({ body: await listQueries(ctx.queries, parse(queriesFilter, req.query)) }),
+  }));
 
   if (!ops) return;
 

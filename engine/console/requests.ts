@@ -35,9 +35,15 @@ export const auditQuery = z.object({
 export const login = z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(1024) }).strict();
 export const discard = z.object({ reason: z.string().trim().min(1).max(1000) }).strict();
 export const edit = z.object({ xml: z.string().min(1) }).strict();
-/** The numbers as given (spaces taken out); whether they are NHS numbers is the operation's to say. */
-const nhsNumber = z.string().max(20).transform((s) => s.replace(/\s/g, ''));
+/** The numbers as given (spaces and dashes, as people write them, taken out); whether they are NHS numbers is the operation's to say. */
+const nhsNumber = z.string().max(20).transform((s) => s.replace(/[\s-]/g, ''));
 export const superseded = z.object({ old: nhsNumber, new: nhsNumber }).strict();
+/** The query audit reads back at most 1,000 entries at a time (QueryAudit.list). */
+export const queriesFilter = z.object({
+  client: text.optional(),
+  nhsNumber: nhsNumber.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+}).strict();
 export const bulkReplay = z.object({ filter: failedFilter.omit({ offset: true, limit: true, sort: true, order: true }).default({}), confirm: z.string() }).strict();
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

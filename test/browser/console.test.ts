@@ -6,6 +6,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { MeshClient } from '../../adapters/mesh-client/index.js';
 import { attendanceXml, collect, LA708, NHS, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from '../support/cpis.js';
 import { deleteKeys } from '../support/hub.js';
+import { careTeamPath, fhirGet, QUERY_CLIENTS, queryToken } from '../support/query.js';
 import { freePort, spawnHub, type HubProcess } from '../support/hub-process.js';
 import { until } from '../support/wait.js';
 
@@ -168,8 +169,8 @@ describe('the support console in a browser', () => {
     const page = await openConsole();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const links = page.locator('header nav a');
-    await expect(links.count()).resolves.toBe(4);
-    await expect(Promise.all([0, 1, 2, 3].map((i) => links.nth(i).isVisible()))).resolves.toEqual([false, false, false, false]);
+    await expect(links.count()).resolves.toBe(5);
+    await expect(Promise.all([0, 1, 2, 3, 4].map((i) => links.nth(i).isVisible()))).resolves.toEqual([false, false, false, false, false]);
     await signIn(page, 'operator-password');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await expect(page.getByRole('link', { name: 'Failed messages' }).isVisible()).resolves.toBe(true);
@@ -252,6 +253,25 @@ describe('the support console in a browser', () => {
     await page.reload();
     await status.waitFor();
     await expect(page.locator('main .notice').count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test('a viewer lists the point-of-care queries, a silent read among them, and filters them by client', async () => {
+    const hubAt = { url };
+    expect((await fhirGet(hubAt, careTeamPath(NHS[2]), await queryToken(hubAt, QUERY_CLIENTS.ed), { IsUnscheduledAccessEvent: 'false' })).status).toBe(200);
+    expect((await fhirGet(hubAt, careTeamPath(NHS[2]), await queryToken(hubAt, QUERY_CLIENTS.miu))).status).toBe(200);
+    const page = await openConsole();
+    await signIn(page, 'viewer-password', 'viewer');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('link', { name: 'Queries' }).click();
+    await page.getByText('Showing 2 queries, newest first.').waitFor();
+    await page.getByLabel('Query client').fill(QUERY_CLIENTS.ed.id);
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.getByText('Showing 1 query, newest first.').waitFor();
+    const row = page.locator('table.queries tbody tr');
+    await expect(row.innerText()).resolves.toMatch(/rr8-ed\s+RR8\s+Dr Sam Patel\s+\*{7}919\s+scheduled \(silent\)\s+ok/);
+    expect(await page.content()).not.toContain(NHS[2]);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);

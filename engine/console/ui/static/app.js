@@ -8,9 +8,10 @@ import { loginPage } from './login.js';
 import { messagePage } from './message.js';
 import { nhsNumbersPage } from './nhs-numbers.js';
 import { overviewPage } from './overview.js';
+import { queriesPage } from './queries.js';
 
 /** Hash routes (`#/failed?reason=X`, `#/message/<id>`): one page, bookmarkable views, a working back button. */
-const ROUTES = { login: loginPage, overview: overviewPage, failed: failedPage, message: messagePage, audit: auditPage, 'nhs-numbers': nhsNumbersPage };
+const ROUTES = { login: loginPage, overview: overviewPage, failed: failedPage, message: messagePage, audit: auditPage, queries: queriesPage, 'nhs-numbers': nhsNumbersPage };
 
 const RANK = { viewer: 0, operator: 1, admin: 2 };
 
