@@ -28,4 +28,5 @@ EXPOSE 8700
 # slim has no curl: Node's fetch. The hub's port, or an adapter's when ADAPTER_HEALTH_PORT is set.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \
   CMD ["node", "-e", "const e=process.env;fetch('http://127.0.0.1:'+(e.ADAPTER_HEALTH_PORT||e.PORT||8700)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/engine/main.js"]
+# The V8 flags keep the hub under 200 MB at 16 clients (docs/BENCHMARKS.md); the same as npm run start:prod.
+CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=20", "dist/engine/main.js"]

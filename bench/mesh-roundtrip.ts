@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -41,10 +42,12 @@ interface Options {
 
 /**
  * The hub's own entry point instead of bench/hub-process.ts: `npm start` (engine/main.ts
- * under tsx) or `npm run start:prod` (dist/engine/main.js, after `npm run build`).
+ * under tsx) or `npm run start:prod` (dist/engine/main.js, after `npm run build`), with the
+ * node flags that script gives, so the figures are those of what production runs.
  */
 type Main = 'tsx' | 'compiled';
-const MAIN_ARGS: Record<Main, string[]> = { tsx: ['--import', 'tsx', 'engine/main.ts'], compiled: ['dist/engine/main.js'] };
+const START_PROD = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod'];
+const MAIN_ARGS: Record<Main, string[]> = { tsx: ['--import', 'tsx', 'engine/main.ts'], compiled: START_PROD.split(/\s+/).slice(1) };
 
 /** Shared by every client: when to start recording, when to stop, and what was recorded. */
 interface Run {
