@@ -154,7 +154,7 @@ class Backlog {
 
 interface PhaseFigures {
   name: string;
-  /** Queries answered, or attendances whose reply came, per second of the measured window. */
+  /** Queries answered, or attendances (closed: notified; open: accepted), per second of the measured window. */
   perSecond: number;
   /** Query: request start to the whole answer. Attendance: the hub's 202 to the flag in the trust's inbox. */
   latencyMs: Summary;
@@ -242,7 +242,8 @@ class Phases {
     const flag: FlowFigures = await flowFigures(redis, prefix, load.ids, measureFrom, measureTo, flagKey);
     const notified = await flowFigures(redis, prefix, load.ids, measureFrom, measureTo);
     return {
-      name, perSecond: notified.processedPerSecond, latencyMs: flag.latencyMs, notificationMs: notified.latencyMs, count: flag.accepted,
+      // Closed: the rate the whole flow sustains; open: the rate sent, the backlog finishing after the window.
+      name, perSecond: mode === 'closed' ? notified.processedPerSecond : notified.acceptedPerSecond, latencyMs: flag.latencyMs, notificationMs: notified.latencyMs, count: flag.accepted,
       errors: load.errors, late: load.late, unanswered: flag.unprocessed + notified.unprocessed, cpuPercent: cpu,
       backlog: await backlog.drain(120_000, shouldStop), firstErrors: load.firstErrors,
     };
