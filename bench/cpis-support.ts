@@ -12,7 +12,7 @@ import { MeshClient } from '../adapters/mesh-client/index.js';
 import { makeAuthorization } from '../engine/mesh/auth-token.js';
 import { attendanceXml, LA706, LA709, nationalPlanFile, nationalRecord, nhsNumbers, PASSWORDS, planFile as samplePlanFile, planRecord, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
 import { deleteMatching } from '../scripts/redis-keys.js';
-import { commandLine, type CpuSnapshot } from './proc-stats.js';
+import { commandLine, type CpuSnapshot, parentPid } from './proc-stats.js';
 
 export { cpuSnapshot, type CpuSnapshot, PeakRss, rssKb } from './proc-stats.js';
 export { attendanceXml, nhsNumbers, PASSWORDS, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
@@ -323,10 +323,13 @@ export function cpuFigures(from: CpuSnapshot, to: CpuSnapshot): CpuFigures {
 /** Other benchmarks on the machine skew every figure: say so before starting. */
 export function warnIfBusy(): void {
   const busy: string[] = [];
+  // This benchmark's own launchers (npm run bench:…, tsx) are not another benchmark.
+  const own = new Set<number>();
+  for (let pid = process.pid; pid > 1 && !own.has(pid); pid = parentPid(pid)) own.add(pid);
   for (const pid of readdirPids()) {
-    if (pid === process.pid) continue;
+    if (own.has(pid)) continue;
     const cmd = commandLine(pid);
-    if (/mesh-roundtrip|npm run bench/.test(cmd)) busy.push(`${pid} ${cmd.slice(0, 80)}`);
+    if (/mesh-roundtrip|npm run bench|bench\/[\w-]+\.ts/.test(cmd)) busy.push(`${pid} ${cmd.slice(0, 80)}`);
   }
   if (busy.length) process.stderr.write(`bench: WARNING another benchmark is running, figures will be skewed:\n  ${busy.join('\n  ')}\n`);
 }
