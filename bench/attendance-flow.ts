@@ -96,7 +96,7 @@ function print(f: Figures, firstErrors: string[], json: boolean): void {
 function main(): void {
   const options = parseOptions();
   warnIfBusy();
-  runBench('flow', { layout: options.layout, redis: options.redis, config: (tmp) => configFile(tmp, options.concurrency), hubNodeOptions: options.hubNodeOptions }, async (run) => {
+  runBench('flow', { layout: options.layout, redis: options.redis, config: (tmp) => configFile(tmp, { concurrency: options.concurrency }), hubNodeOptions: options.hubNodeOptions }, async (run) => {
     const { hubs, redis, prefix, shouldStop } = run;
     const children = await preloadChildren(hubs.url, options.children, shouldStop);
 

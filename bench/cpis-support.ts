@@ -12,7 +12,7 @@ import { MeshClient } from '../adapters/mesh-client/index.js';
 import { makeAuthorization } from '../engine/mesh/auth-token.js';
 import { attendanceXml, LA706, LA709, nationalPlanFile, nationalRecord, nhsNumbers, PASSWORDS, planFile as samplePlanFile, planRecord, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
 import { deleteMatching } from '../scripts/redis-keys.js';
-import { commandLine, type CpuSnapshot } from './proc-stats.js';
+import { commandLine, type CpuSnapshot, parentPid } from './proc-stats.js';
 
 export { cpuSnapshot, type CpuSnapshot, PeakRss, rssKb } from './proc-stats.js';
 export { attendanceXml, nhsNumbers, PASSWORDS, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
@@ -86,9 +86,16 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-export function summary(samples: number[]): { p50: number; p99: number; max: number } {
+export interface Summary {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function summary(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? NaN) };
+  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? NaN) };
 }
 
 
@@ -140,12 +147,12 @@ export interface Child {
 
 const children = new Set<ChildProcess>();
 
-/** Spawns bench/hub-process.ts and waits for the URL it reports over IPC. */
-export function spawnHub(config: string, keyPrefix: string, role: 'all' | 'api' | 'worker', env: NodeJS.ProcessEnv, nodeOptions: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'bench/hub-process.ts', config, keyPrefix, role], {
+/** Spawns a bench server script (bench/hub-process.ts, bench/null-hub.ts) and waits for the URL it reports over IPC. */
+export function spawnServer(script: string, args: string[], name: string, env: NodeJS.ProcessEnv = process.env, nodeOptions: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env,
-    // Its own process group: a Ctrl-C reaches the benchmark only, which stops the hub in order.
+    // Its own process group: a Ctrl-C reaches the benchmark only, which stops the server in order.
     detached: true,
     // Per-message info logs go nowhere; warnings and errors stay visible.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -153,10 +160,14 @@ export function spawnHub(config: string, keyPrefix: string, role: 'all' | 'api' 
   children.add(child);
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`the ${role} hub did not start within 30 s`)); }, 30_000);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`the ${name} did not start within 30 s`)); }, 30_000);
     child.once('message', (message) => { clearTimeout(timer); resolve({ child, url: (message as { url: string }).url }); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the ${role} hub exited (${code}) before it started`)); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the ${name} exited (${code}) before it started`)); });
   });
+}
+
+export function spawnHub(config: string, keyPrefix: string, role: 'all' | 'api' | 'worker', env: NodeJS.ProcessEnv, nodeOptions: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return spawnServer('bench/hub-process.ts', [config, keyPrefix, role], `${role} hub`, env, nodeOptions);
 }
 
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 25_000): Promise<void> {
@@ -201,12 +212,26 @@ export async function startHubs(layout: Layout, config: string, keyPrefix: strin
   }
 }
 
-/** The sample configuration, with the worker concurrency and the plan update size limit changed when asked (written to a temporary file). */
-export function configFile(tmp: string, concurrency?: number, planUpdateMaxBytes?: number): string {
-  if (concurrency === undefined && planUpdateMaxBytes === undefined) return SAMPLE_CONFIG;
-  const raw = parseYaml(readFileSync(join(ROOT, SAMPLE_CONFIG), 'utf8')) as { cpis: Record<string, unknown>; workflows: { id: string; maxMessageBytes?: number }[] };
+export interface ConfigChanges {
+  /** The workers' concurrency. */
+  concurrency?: number;
+  planUpdateMaxBytes?: number;
+  /** Every query client's rate limit, per second and as its burst: a load generator is one client asking far above a real one's limit. */
+  queryRate?: number;
+}
+
+/** The sample configuration, with the changes asked for (written to a temporary file). */
+export function configFile(tmp: string, changes: ConfigChanges = {}): string {
+  const { concurrency, planUpdateMaxBytes, queryRate } = changes;
+  if (concurrency === undefined && planUpdateMaxBytes === undefined && queryRate === undefined) return SAMPLE_CONFIG;
+  const raw = parseYaml(readFileSync(join(ROOT, SAMPLE_CONFIG), 'utf8')) as {
+    cpis: Record<string, unknown>;
+    workflows: { id: string; maxMessageBytes?: number }[];
+    queryClients: { rateLimit?: { perSecond: number; burst: number } }[];
+  };
   if (concurrency !== undefined) raw.cpis.concurrency = concurrency;
   if (planUpdateMaxBytes !== undefined) raw.workflows.find((w) => w.id === 'CPIS_PLAN_UPDATE')!.maxMessageBytes = planUpdateMaxBytes;
+  if (queryRate !== undefined) for (const client of raw.queryClients) client.rateLimit = { perSecond: queryRate, burst: queryRate };
   const file = join(tmp, 'config.yaml');
   writeFileSync(file, stringifyYaml(raw));
   return file;
@@ -257,6 +282,11 @@ export function metaKey(prefix: string, mailbox: string, id: string): string {
   return `${prefix}{mb:${mailbox}}:msg:${id}`;
 }
 
+/** A mailbox's inbox: the sorted set of the messages waiting in it. */
+export function inboxKey(prefix: string, mailbox: string): string {
+  return `${prefix}{mb:${mailbox}}:inbox`;
+}
+
 /** Reads one numeric field of many messages' meta hashes, pipelined. */
 export async function readTimes(redis: Redis, keys: string[], field: string): Promise<(number | undefined)[]> {
   const out: (number | undefined)[] = [];
@@ -293,10 +323,13 @@ export function cpuFigures(from: CpuSnapshot, to: CpuSnapshot): CpuFigures {
 /** Other benchmarks on the machine skew every figure: say so before starting. */
 export function warnIfBusy(): void {
   const busy: string[] = [];
+  // This benchmark's own launchers (npm run bench:…, tsx) are not another benchmark.
+  const own = new Set<number>();
+  for (let pid = process.pid; pid > 1 && !own.has(pid); pid = parentPid(pid)) own.add(pid);
   for (const pid of readdirPids()) {
-    if (pid === process.pid) continue;
+    if (own.has(pid)) continue;
     const cmd = commandLine(pid);
-    if (/mesh-roundtrip|npm run bench/.test(cmd)) busy.push(`${pid} ${cmd.slice(0, 80)}`);
+    if (/mesh-roundtrip|npm run bench|bench\/[\w-]+\.ts/.test(cmd)) busy.push(`${pid} ${cmd.slice(0, 80)}`);
   }
   if (busy.length) process.stderr.write(`bench: WARNING another benchmark is running, figures will be skewed:\n  ${busy.join('\n  ')}\n`);
 }
@@ -327,9 +360,14 @@ function failed(load: Load, err: unknown): void {
   if (load.firstErrors.length < 5) load.firstErrors.push((err as Error).message);
 }
 
-export function notificationKey(prefix: string, id: string): string {
-  return metaKey(prefix, LA, `${id}_N${LA_ODS}`);
-}
+/** Where a reply to an attendance is stored: its meta key, from the run's prefix and the attendance's message id. */
+export type ReplyKey = (prefix: string, id: string) => string;
+
+/** The access notification in the LA's inbox. */
+export const notificationKey: ReplyKey = (prefix, id) => metaKey(prefix, LA, `${id}_N${LA_ODS}`);
+
+/** The flag response in the trust's inbox: the attendance's answer, as a query's response is the query's. */
+export const flagKey: ReplyKey = (prefix, id) => metaKey(prefix, TRUST, `${id}_FLAG`);
 
 const ID_SLOT = 'ATTENDANCE-ID-SLOT';
 const attendanceTemplates = new Map<string, string>();
@@ -356,29 +394,52 @@ async function sendOne(http: Pool, load: Load, children: string[], tag: string, 
   }
 }
 
+export interface Schedule {
+  durationMs: number;
+  shouldStop: () => boolean;
+}
+
 /**
- * Open loop: attendances at a fixed rate whatever the hub does, on a 5 ms schedule
- * that catches up after a slow tick; at most `maxOutstanding` sends in flight.
+ * Open loop: `fire(n)` at a fixed rate whatever the server does, on a 5 ms schedule
+ * that catches up after a slow tick; at most `maxOutstanding` in flight. Returns how many
+ * could not start on time because too many were outstanding (skipped).
  */
-export async function openLoop(http: Pool, load: Load, opts: { rate: number; durationMs: number; children: string[]; tag: string; shouldStop: () => boolean; maxOutstanding?: number }): Promise<void> {
+export async function openSchedule(opts: Schedule & { rate: number; maxOutstanding?: number }, fire: (n: number) => Promise<unknown>): Promise<number> {
   const start = performance.now();
   const maxOutstanding = opts.maxOutstanding ?? 2000;
   const total = Math.floor((opts.rate * opts.durationMs) / 1000);
   let started = 0;
+  let late = 0;
   let outstanding = 0;
   const inFlight = new Set<Promise<unknown>>();
   while (started < total && !opts.shouldStop()) {
     const due = Math.min(total, Math.floor(((performance.now() - start) * opts.rate) / 1000));
     while (started < due) {
-      if (outstanding >= maxOutstanding) { load.late += due - started; started = due; break; }
+      if (outstanding >= maxOutstanding) { late += due - started; started = due; break; }
       outstanding += 1;
-      const p = sendOne(http, load, opts.children, opts.tag, started).finally(() => { outstanding -= 1; inFlight.delete(p); });
+      const p = fire(started).finally(() => { outstanding -= 1; inFlight.delete(p); });
       inFlight.add(p);
       started += 1;
     }
     await sleep(5);
   }
   await Promise.all(inFlight);
+  return late;
+}
+
+/** Closed loop: `clients` each call `step(n)` and wait for it, back to back, until the time is up; n counts over all of them. */
+export async function closedSchedule(opts: Schedule & { clients: number }, step: (n: number) => Promise<void>): Promise<void> {
+  const deadline = performance.now() + opts.durationMs;
+  let n = 0;
+  const client = async () => {
+    while (performance.now() < deadline && !opts.shouldStop()) await step(n++);
+  };
+  await Promise.all(Array.from({ length: opts.clients }, client));
+}
+
+/** Attendances at a fixed rate (openSchedule). */
+export async function openLoop(http: Pool, load: Load, opts: Schedule & { rate: number; children: string[]; tag: string; maxOutstanding?: number }): Promise<void> {
+  load.late += await openSchedule(opts, (n) => sendOne(http, load, opts.children, opts.tag, n));
 }
 
 /**
@@ -386,8 +447,7 @@ export async function openLoop(http: Pool, load: Load, opts: { rate: number; dur
  * in the LA's inbox before sending the next, so the backlog stays bounded and the rate is
  * what the whole flow sustains. One watcher checks every waiting notification each 5 ms.
  */
-export async function closedLoop(http: Pool, redis: Redis, prefix: string, load: Load, opts: { senders: number; durationMs: number; children: string[]; tag: string; shouldStop: () => boolean }): Promise<void> {
-  const deadline = performance.now() + opts.durationMs;
+export async function closedLoop(http: Pool, redis: Redis, prefix: string, load: Load, opts: Schedule & { senders: number; children: string[]; tag: string }): Promise<void> {
   const waiting = new Map<string, () => void>();
   let watching = true;
   const watcher = (async () => {
@@ -404,17 +464,12 @@ export async function closedLoop(http: Pool, redis: Redis, prefix: string, load:
       await sleep(5);
     }
   })();
-  let n = 0;
-  const sender = async () => {
-    while (performance.now() < deadline && !opts.shouldStop()) {
-      const id = await sendOne(http, load, opts.children, opts.tag, n++);
-      if (id === undefined) { await sleep(50); continue; }
-      const done = new Promise<void>((resolve) => waiting.set(id, resolve));
-      const timeout = sleep(REQUEST_TIMEOUT_MS * 3);
-      await Promise.race([done, timeout]);
-    }
-  };
-  await Promise.all(Array.from({ length: opts.senders }, sender));
+  await closedSchedule({ clients: opts.senders, durationMs: opts.durationMs, shouldStop: opts.shouldStop }, async (n) => {
+    const id = await sendOne(http, load, opts.children, opts.tag, n);
+    if (id === undefined) { await sleep(50); return; }
+    const done = new Promise<void>((resolve) => waiting.set(id, resolve));
+    await Promise.race([done, sleep(REQUEST_TIMEOUT_MS * 3)]);
+  });
   watching = false;
   await watcher;
 }
@@ -447,16 +502,17 @@ export interface FlowFigures {
   /** Attendances accepted in the window whose notification exists. */
   measured: number;
   unprocessed: number;
-  latencyMs: { p50: number; p99: number; max: number };
+  latencyMs: Summary;
 }
 
 /**
  * Exact figures from the hub's own timestamps: the source message's `createdAt` (the
- * 202) and the notification's `acceptedAt` (in the LA's inbox). Window [from, to) in epoch ms.
+ * 202) and the reply's `acceptedAt` (the notification in the LA's inbox unless `reply`
+ * says otherwise). Window [from, to) in epoch ms.
  */
-export async function flowFigures(redis: Redis, prefix: string, ids: string[], from: number, to: number): Promise<FlowFigures> {
+export async function flowFigures(redis: Redis, prefix: string, ids: string[], from: number, to: number, reply: ReplyKey = notificationKey): Promise<FlowFigures> {
   const created = await readTimes(redis, ids.map((id) => metaKey(prefix, HUB, id)), 'createdAt');
-  const notified = await readTimes(redis, ids.map((id) => notificationKey(prefix, id)), 'acceptedAt');
+  const notified = await readTimes(redis, ids.map((id) => reply(prefix, id)), 'acceptedAt');
   const latencies: number[] = [];
   let accepted = 0;
   let processed = 0;

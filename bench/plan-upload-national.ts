@@ -89,7 +89,7 @@ function codecSteps(native: string, national: string, maxBytes: number): { nativ
 function main(): void {
   const options = parseOptions();
   warnIfBusy();
-  runBench('plan-national', { layout: options.layout, redis: options.redis, config: (tmp) => configFile(tmp, undefined, options.maxMib * 1024 * 1024), hubNodeOptions: options.hubNodeOptions }, async (run) => {
+  runBench('plan-national', { layout: options.layout, redis: options.redis, config: (tmp) => configFile(tmp, { planUpdateMaxBytes: options.maxMib * 1024 * 1024 }), hubNodeOptions: options.hubNodeOptions }, async (run) => {
     const { hubs, redis, prefix } = run;
     const chunkSize = options.chunkMib * 1024 * 1024;
     const pids = hubs.processes.map((p) => p.child.pid!);

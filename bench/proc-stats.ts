@@ -16,6 +16,12 @@ export function commandLine(pid: number): string {
   return procFile(`${pid}/cmdline`).replace(/\0/g, ' ');
 }
 
+/** A process's parent (0 once it has exited). The command in /proc/<pid>/stat may hold spaces and parentheses: the fields follow its last ')'. */
+export function parentPid(pid: number): number {
+  const stat = procFile(`${pid}/stat`);
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0) || 0;
+}
+
 export function rssKb(pid: number): number | undefined {
   const match = /VmRSS:\s+(\d+) kB/.exec(procFile(`${pid}/status`));
   return match ? Number(match[1]) : undefined;
