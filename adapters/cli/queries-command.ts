@@ -45,8 +45,9 @@ export function renderQueries(page: QueriesPage, limit: number, width: number): 
     { header: 'NHS NUMBER', value: (q) => q.nhsNumber },
     { header: 'ACCESS', value: (q) => access(q.unscheduled) },
     { header: 'OUTCOME', value: (q) => q.outcome },
-    { header: 'PLANS', value: (q) => q.plans, align: 'right' },
-    { header: 'ACCESSES', value: (q) => q.accesses, align: 'right' },
+    { header: 'PLANS', value: (q) => q.plans ?? '—', align: 'right' },
+    // A CareTeam search returns no history, so it reads none and counts none.
+    { header: 'ACCESSES', value: (q) => q.accesses ?? '—', align: 'right' },
   ], page.items, width);
   const count = page.items.length;
   const more = count >= limit ? '; --limit for more (up to 1000)' : '';

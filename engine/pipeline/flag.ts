@@ -37,7 +37,10 @@ export async function visiblePlans(ctx: FlagContext, nhsNumber: string, day: str
  */
 export async function recordView(ctx: FlagContext, view: View, plans: QueriedPlan[], day: string): Promise<void> {
   const { viewedBy } = view;
-  await ctx.register.recordAccess(view.nhsNumber, {
+  // Independent and each idempotent, so issued together: one round trip and one fsync between them.
+  const orders = [...byLa(plans.filter((p) => isOpen(p, day)))].map(([laOds, open]) =>
+    orderNotification(ctx, view.sourceId, laOds, buildAccessNotification(notification(view, open))));
+  const access = ctx.register.recordAccess(view.nhsNumber, {
     attendanceId: view.accessId,
     at: view.at,
     careSettingOds: view.careSetting.ods,
@@ -49,9 +52,7 @@ export async function recordView(ctx: FlagContext, view: View, plans: QueriedPla
     roleProfileId: viewedBy?.roleProfileId,
     system: viewedBy?.system,
   });
-  for (const [laOds, open] of byLa(plans.filter((p) => isOpen(p, day)))) {
-    await orderNotification(ctx, view.sourceId, laOds, buildAccessNotification(notification(view, open)));
-  }
+  await Promise.all([access, ...orders]);
 }
 
 /** The LA's name from the configuration; its phones as its latest upload gave them, else as configured. */

@@ -20,6 +20,8 @@ export interface AskedQuery {
   nhsNumber: string;
   viewedBy: Accessor;
   unscheduled: boolean;
+  /** The answer lists the access history (AuditEvent, HL7 v3); the CareTeam search does not read it. */
+  history: boolean;
 }
 
 export interface QueryDeps {
@@ -38,28 +40,31 @@ export class QueryService {
   constructor(private readonly deps: QueryDeps) {}
 
   async ask(query: AskedQuery): Promise<FlagAnswer> {
-    const { flag, messages } = this.deps;
+    const { flag } = this.deps;
     // The hub's clock, not the asker's: the history orders views as the hub saw them.
     const at = new Date().toISOString();
     const day = today();
-    const plans = await visiblePlans(flag, query.nhsNumber, day);
-    let messageId: string | undefined;
-    if (query.unscheduled && plans.length > 0) {
-      // A query without an id of its own is one attempt: nothing can retry it as the same query.
-      messageId = query.queryId === undefined ? newMessageId() : await messages.idFor(query.asker.clientId, query.queryId, query.nhsNumber);
+    // Asked beside the lookup (one round trip for both), though only a view of a flagged person uses it.
+    const [plans, messageId] = await Promise.all([visiblePlans(flag, query.nhsNumber, day), query.unscheduled ? this.messageId(query) : undefined]);
+    const recorded = plans.length > 0 ? messageId : undefined;
+    if (recorded) {
       await recordView(flag, {
-        sourceId: messageId,
-        accessId: query.queryId ?? messageId,
+        sourceId: recorded,
+        accessId: query.queryId ?? recorded,
         nhsNumber: query.nhsNumber,
         at,
         careSetting: query.asker.careSetting,
         viewedBy: query.viewedBy,
       }, plans, day);
     }
-    const accesses = plans.length > 0 ? await flag.register.accesses(query.nhsNumber) : [];
-    const answer = { nhsNumber: query.nhsNumber, plans, accesses };
-    await this.audit(query, 'ok', { plans: plans.length, accesses: accesses.length, messageId });
-    return answer;
+    const accesses = query.history && plans.length > 0 ? await flag.register.accesses(query.nhsNumber) : [];
+    await this.audit(query, 'ok', { plans: plans.length, accesses: query.history ? accesses.length : undefined, messageId: recorded });
+    return { nhsNumber: query.nhsNumber, plans, accesses };
+  }
+
+  /** A query without an id of its own is one attempt: nothing can retry it as the same query. */
+  private async messageId(query: AskedQuery): Promise<string> {
+    return query.queryId === undefined ? newMessageId() : this.deps.messages.idFor(query.asker.clientId, query.queryId, query.nhsNumber);
   }
 
   /** A query refused after its client was known: audited with the code the API answered. */

@@ -30,8 +30,8 @@ describe('cpisx queries', () => {
     expect([all.code, all.stderr]).toEqual([0, '']);
     const [header, newest, oldest, footer, ...rest] = all.stdout.trimEnd().split('\n');
     expect(cells(header)).toEqual(['AT', 'API', 'CLIENT', 'ORG', 'USER', 'NHS NUMBER', 'ACCESS', 'OUTCOME', 'PLANS', 'ACCESSES']);
-    expect(cells(newest)).toEqual([expect.stringMatching(STAMP), 'fhir-careteam', 'rr8-minor-injuries', 'RR8', expect.any(String), `*******${OTHER.slice(-3)}`, 'unscheduled', 'ok', '0', '0']);
-    expect(cells(oldest)).toEqual([expect.stringMatching(STAMP), 'fhir-careteam', 'rr8-ed', 'RR8', 'Dr Sam Patel', `*******${CHILD.slice(-3)}`, 'scheduled', 'ok', '0', '0']);
+    expect(cells(newest)).toEqual([expect.stringMatching(STAMP), 'fhir-careteam', 'rr8-minor-injuries', 'RR8', expect.any(String), `*******${OTHER.slice(-3)}`, 'unscheduled', 'ok', '0', '—']);
+    expect(cells(oldest)).toEqual([expect.stringMatching(STAMP), 'fhir-careteam', 'rr8-ed', 'RR8', 'Dr Sam Patel', `*******${CHILD.slice(-3)}`, 'scheduled', 'ok', '0', '—']);
     expect([footer, rest]).toEqual(['2 queries, newest first', []]);
     expect(all.stdout).not.toContain(CHILD);
 

@@ -33,7 +33,7 @@ test('Redis holds a digest of the token, never the token, with the lifetime as i
   const redis = connections[0];
   const keys = await redis.keys(`${prefix}*`);
   expect(keys.some((k) => k.includes(token))).toBe(false);
-  const key = `${prefix}query:token:${createHash('sha256').update(token).digest('hex')}`;
+  const key = `${prefix}query:token:{${createHash('sha256').update(token).digest('hex')}}`;
   expect(keys).toContain(key);
   expect(await redis.get(key)).toBe('rr8-minor-injuries');
   const ttl = await redis.pttl(key);

@@ -27,13 +27,15 @@ type Render = (answer: FlagAnswer, request: FhirRequest) => object;
 interface Search {
   api: QueryApi;
   render: Render;
+  /** It answers with the access history. */
+  history: boolean;
   /** Parameters this search takes beyond the patient's identifier. */
   check?: (query: Query) => { ok: true } | FhirRefusal;
 }
 
 const SEARCHES: Record<string, Search> = {
-  CareTeam: { api: 'fhir-careteam', render: careTeamBundle },
-  AuditEvent: { api: 'fhir-auditevent', render: auditEventBundle, check: checkAuditEventInclude },
+  CareTeam: { api: 'fhir-careteam', render: careTeamBundle, history: false },
+  AuditEvent: { api: 'fhir-auditevent', render: auditEventBundle, history: true, check: checkAuditEventInclude },
 };
 
 /**
@@ -83,7 +85,7 @@ async function answer(deps: QueryRouteDeps, search: Search, request: FastifyRequ
   const viewedBy = deps.callers.statedAccessor(request.headers, caller);
   if (isRefusal(viewedBy)) return refuse({ ok: false, code: REFUSALS[viewedBy.refused], diagnostics: viewedBy.message });
   const found = await deps.service.ask({
-    api: search.api, asker, queryId: header(request, 'x-request-id') ?? header(request, 'traceid'), nhsNumber: patient.nhsNumber, viewedBy, unscheduled: unscheduled.unscheduled,
+    api: search.api, asker, queryId: header(request, 'x-request-id') ?? header(request, 'traceid'), nhsNumber: patient.nhsNumber, viewedBy, unscheduled: unscheduled.unscheduled, history: search.history,
   });
   const base = baseOf(request, prefix);
   fhir(reply, 200, search.render(found, { base, self: `${requestOrigin(request)}${request.url}`, bundleId: randomUUID() }));

@@ -74,7 +74,7 @@ async function answer(deps: Hl7v3Deps, request: FastifyRequest, reply: FastifyRe
   // A system author naming no nominated person is recorded against the client's responsible person, if it has one.
   const viewedBy = query.viewedBy ?? deps.callers.statedAccessor(request.headers, caller);
   if (isRefusal(viewedBy)) return refuseQuery(viewedBy);
-  const found = await deps.service.ask({ api: 'hl7v3', asker, queryId: query.queryId, nhsNumber: query.nhsNumber, viewedBy, unscheduled: query.unscheduled });
+  const found = await deps.service.ask({ api: 'hl7v3', asker, queryId: query.queryId, nhsNumber: query.nhsNumber, viewedBy, unscheduled: query.unscheduled, history: true });
   reply.type(XML).send(buildDmsQueryAnswer(found, { ...replyContext(deps.hubAsid), query }));
   return 'ok';
 }
