@@ -25,10 +25,18 @@ const SAME_AUTHOR_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_ATTEMPTS = 20;
 
 /** The register in Redis: each person is one hash, and a batch commits in one script if nobody changed what it read. */
+/**
+ * An LA's phones change with its uploads, a few times a day at most: a process reads them at
+ * most this often, so a flag or a query waits on one Redis round trip fewer. An upload this
+ * process applies is seen at once; one applied by another process within this time.
+ */
+const CONTACTS_TRUSTED_MS = 5_000;
+
 export class RedisRegister implements Register {
   readonly keys: RegisterKeys;
   private readonly batchSize: number;
   private readonly resultsTtlSeconds: number;
+  private readonly contactsRead = new Map<string, { contacts: LaContacts | undefined; until: number }>();
 
   constructor(private readonly redis: Redis, options: RegisterOptions = {}) {
     this.keys = options.keys ?? new RegisterKeys();
@@ -74,11 +82,16 @@ export class RedisRegister implements Register {
     const key = this.keys.contacts(laOds);
     const fields = Object.entries(contacts).filter(([, phone]) => phone !== undefined);
     if (fields.length > 0) await this.redis.multi().del(key).hset(key, Object.fromEntries(fields)).exec();
+    this.contactsRead.delete(laOds);
   }
 
   async contacts(laOds: string): Promise<LaContacts | undefined> {
+    const read = this.contactsRead.get(laOds);
+    if (read && read.until > Date.now()) return read.contacts;
     const fields = await this.redis.hgetall(this.keys.contacts(laOds));
-    return Object.keys(fields).length === 0 ? undefined : fields;
+    const contacts = Object.keys(fields).length === 0 ? undefined : fields;
+    this.contactsRead.set(laOds, { contacts, until: Date.now() + CONTACTS_TRUSTED_MS });
+    return contacts;
   }
 
   async accesses(nhsNumber: string): Promise<Access[]> {

@@ -48,6 +48,6 @@ export interface Register {
   accesses(nhsNumber: string): Promise<Access[]>;
   /** Keeps the contact numbers an LA's upload carried, replacing those of an earlier upload (none given: nothing changes). */
   setContacts(laOds: string, contacts: LaContacts): Promise<void>;
-  /** The numbers the LA last uploaded, if it ever did. */
+  /** The numbers the LA last uploaded, if it ever did (an implementation may answer from a read a few seconds old). */
   contacts(laOds: string): Promise<LaContacts | undefined>;
 }
