@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
-import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { freePort } from '../../scripts/spawn-ready.js';
-import { client, collect, LA706, LA708, planFile, planRecord, startCpisHub } from '../support/cpis.js';
+import { drainedInbox, LA706, LA708, planRecord, startCpisHub, uploadPlans } from '../support/cpis.js';
 import type { TestHub } from '../support/hub.js';
 import { ED_USER, QUERY_CLIENTS } from '../support/query.js';
-import { until } from '../support/wait.js';
 import { cpisx } from './cli-process.js';
 
 const SLOW = 60_000;
@@ -19,7 +17,6 @@ const ED = ['--user-name', ED_USER['X-User-Name'], '--user-role', ED_USER['X-Use
 /** `cpisx query` as a real process against a real hub: what staff and the PAS's scripts see. */
 describe('cpisx query', () => {
   let hub: TestHub;
-  let sequence = 100;
   const edEnv = () => ({ CPISX_HUB: hub.url, CPISX_QUERY_CLIENT: QUERY_CLIENTS.ed.id, CPISX_QUERY_SECRET: QUERY_CLIENTS.ed.secret });
   const query = (...args: string[]) => cpisx(['query', ...args], edEnv());
 
@@ -28,24 +25,12 @@ describe('cpisx query', () => {
   }, 30_000);
   afterAll(() => hub.stop());
 
-  async function upload(la: typeof LA706, mailbox: string, records: ReturnType<typeof planRecord>[]) {
-    const mesh = client(hub, mailbox);
-    await mesh.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(la, sequence++, records), localId: `cli-q-${sequence}` });
-    const [ack] = await collect(mesh, 1);
-    const parsed = parsePlanUpdateAck(ack.body);
-    expect(parsed.ok && parsed.value.status).toBe('CPF02');
-  }
 
-  /** Notifications waiting for an LA once the hub's own inbox has drained. */
-  async function notificationsFor(mailbox: string) {
-    await until(async () => ((await hub.store.count('X26HUB')) === 0 ? true : undefined));
-    return collect(client(hub, mailbox), 0, 500);
-  }
 
   test('a flagged child: the plans, each LA\'s name and both phones; the LA is told exactly once', async () => {
     const [child] = nhsNumbers(1);
-    await upload(LA706, 'LA706CSC', [planRecord(child), planRecord(child, { type: 'LAC', start: '2025-03-01', end: '2026-10-31' })]);
-    await upload(LA708, 'LA708CSC', [planRecord(child, { type: 'UCPP', start: '2026-06-01' })]);
+    await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child), planRecord(child, { type: 'LAC', start: '2025-03-01', end: '2026-10-31' })]);
+    await uploadPlans(hub, LA708, 'LA708CSC', [planRecord(child, { type: 'UCPP', start: '2026-06-01' })]);
     const result = await query(child, ...ED);
     expect([result.code, result.stderr]).toEqual([0, '']);
     const [headline, note, blank, planHeader, ...rest] = result.stdout.trimEnd().split('\n');
@@ -66,16 +51,16 @@ describe('cpisx query', () => {
     ]));
     expect(las).toHaveLength(3);
 
-    const [told, ...more] = await notificationsFor('LA706CSC');
+    const [told, ...more] = await drainedInbox(hub, 'LA706CSC');
     expect(more).toEqual([]);
     const notification = parseAccessNotification(told.body);
     expect(notification.ok && notification.value).toMatchObject({ subject: { nhsNumber: child }, viewedBy: { name: ED_USER['X-User-Name'] } });
-    expect(await notificationsFor('LA708CSC')).toHaveLength(1);
+    expect(await drainedInbox(hub, 'LA708CSC')).toHaveLength(1);
   }, SLOW);
 
   test('--scheduled --json: the flag\'s shape for scripts, and no LA is told', async () => {
     const [child] = nhsNumbers(1);
-    await upload(LA706, 'LA706CSC', [planRecord(child)]);
+    await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
     const result = await query(child, '--scheduled', '--json', ...ED);
     expect([result.code, result.stderr]).toEqual([0, '']);
     expect(JSON.parse(result.stdout)).toEqual({
@@ -83,7 +68,7 @@ describe('cpisx query', () => {
       flagged: true,
       plans: [{ type: 'CPP', start: '2025-01-10', end: null, la: { name: LA706.name, officePhone: LA706.officePhone, emergencyPhone: LA706.emergencyPhone } }],
     });
-    expect(await notificationsFor('LA706CSC')).toEqual([]);
+    expect(await drainedInbox(hub, 'LA706CSC')).toEqual([]);
   }, SLOW);
 
   test('not flagged: says so, exit 0; as JSON flagged false and no plans', async () => {
@@ -96,7 +81,7 @@ describe('cpisx query', () => {
 
   test('--history with a request id: the access just recorded, who (a name beyond ASCII) and where; a retry with the same id tells the LA once', async () => {
     const [child] = nhsNumbers(1);
-    await upload(LA706, 'LA706CSC', [planRecord(child)]);
+    await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
     const user = ['--user-name', NAME, '--user-role', ED_USER['X-User-Role']];
     const first = await query(child, '--history', '--request-id', `cli-${child}`, ...user);
     const again = await query(child, '--history', '--json', '--request-id', `cli-${child}`, ...user);
@@ -110,12 +95,12 @@ describe('cpisx query', () => {
     expect(JSON.parse(again.stdout).accesses).toEqual([
       { at: expect.any(String), by: NAME, role: ED_USER['X-User-Role'], careSetting: 'Leeds General Infirmary Emergency Department (RR8)' },
     ]);
-    expect(await notificationsFor('LA706CSC')).toHaveLength(1);
+    expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(1);
   }, SLOW);
 
   test('--config: the PAS adapter file\'s query section, its URL defaulting to the adapter\'s hub; a system client needs no user', async () => {
     const [child] = nhsNumbers(1);
-    await upload(LA706, 'LA706CSC', [planRecord(child)]);
+    await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
     const dir = mkdtempSync(join(tmpdir(), 'cpisx-query-'));
     const file = join(dir, 'pas.yaml');
     const raw = parseYaml(readFileSync('config/pas.yaml', 'utf8'));

@@ -1,42 +1,27 @@
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
-import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
 import { QueryAudit } from '../../engine/query/query-audit.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { schemaErrors } from '../cpis/fhir/samples.js';
-import { client, collect, LA706, LA708, planFile, planRecord, startCpisHub } from '../support/cpis.js';
+import { drainedInbox, LA706, LA708, planRecord, startCpisHub, uploadPlans } from '../support/cpis.js';
 import { Redis } from 'ioredis';
 import { memoryLogger, REDIS_URL, type TestHub } from '../support/hub.js';
 import { auditEventPath, careTeamPath, ED_USER, fhirGet, QUERY_CLIENTS, queryToken, spineCode } from '../support/query.js';
-import { until } from '../support/wait.js';
 
 /** The FHIR query against the real hub: the same answers and side effects as an attendance (issue 11). */
 let hub: TestHub;
 let token: string;
 const logs: object[] = [];
-let sequence = 100;
 beforeAll(async () => {
   hub = await startCpisHub({}, { log: memoryLogger(logs) });
   token = await queryToken(hub);
 });
 afterAll(() => hub.stop());
 
-async function upload(la: typeof LA706, mailbox: string, records: ReturnType<typeof planRecord>[]) {
-  const mesh = client(hub, mailbox);
-  await mesh.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(la, sequence++, records), localId: `q-${sequence}` });
-  const [ack] = await collect(mesh, 1);
-  const parsed = parsePlanUpdateAck(ack.body);
-  expect(parsed.ok && parsed.value.status).toBe('CPF02');
-}
 
-/** Notifications waiting for an LA once the hub's own inbox has drained. */
-async function notificationsFor(mailbox: string) {
-  await until(async () => ((await hub.store.count('X26HUB')) === 0 ? true : undefined));
-  return collect(client(hub, mailbox), 0, 500);
-}
 
 test('a flagged child: one CareTeam per plan with its LA name, phones, category and period', async () => {
   const [child] = nhsNumbers(1);
-  await upload(LA706, 'LA706CSC', [planRecord(child), planRecord(child, { type: 'LAC', start: '2025-03-01' })]);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child), planRecord(child, { type: 'LAC', start: '2025-03-01' })]);
   const answer = await fhirGet(hub, careTeamPath(child), token, { IsUnscheduledAccessEvent: 'false' });
   expect(answer.status).toBe(200);
   expect(answer.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
@@ -66,12 +51,12 @@ test('no record: 200 with an empty searchset, and nothing recorded or notified',
 
 test('an unscheduled query notifies each LA with an open plan exactly once, however often it is retried', async () => {
   const [child] = nhsNumbers(1);
-  await upload(LA706, 'LA706CSC', [planRecord(child)]);
-  await upload(LA708, 'LA708CSC', [planRecord(child, { type: 'LAC' })]);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  await uploadPlans(hub, LA708, 'LA708CSC', [planRecord(child, { type: 'LAC' })]);
   const retry = { 'X-Request-ID': `req-${child}` };
   for (let i = 0; i < 3; i++) expect((await fhirGet(hub, careTeamPath(child), token, retry)).status).toBe(200);
-  const leeds = await notificationsFor('LA706CSC');
-  const kirklees = await notificationsFor('LA708CSC');
+  const leeds = await drainedInbox(hub, 'LA706CSC');
+  const kirklees = await drainedInbox(hub, 'LA708CSC');
   expect([leeds.length, kirklees.length]).toEqual([1, 1]);
   const notification = parseAccessNotification(leeds[0].body);
   expect(notification.ok && notification.value).toMatchObject({
@@ -82,22 +67,22 @@ test('an unscheduled query notifies each LA with an open plan exactly once, howe
   });
   // A new query (no id of its own, or another id) is another view, told again.
   await fhirGet(hub, careTeamPath(child), token);
-  expect(await notificationsFor('LA706CSC')).toHaveLength(1);
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(1);
 });
 
 test('a scheduled query (a silent read) leaves no history and sends no notification', async () => {
   const [child] = nhsNumbers(1);
-  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
   const silent = await fhirGet(hub, careTeamPath(child), token, { IsUnscheduledAccessEvent: 'FALSE' });
   expect(silent.body.total).toBe(1);
-  expect(await notificationsFor('LA706CSC')).toHaveLength(0);
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(0);
   const history = await fhirGet(hub, auditEventPath(child), token, { IsUnscheduledAccessEvent: 'false' });
   expect(history.body.total).toBe(0);
 });
 
 test('AuditEvent lists the caller\'s own access with its PractitionerRole included; one author within 24 hours once', async () => {
   const [child] = nhsNumbers(1);
-  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
   await fhirGet(hub, careTeamPath(child), token, { 'X-Request-ID': `a-${child}` });
   await fhirGet(hub, careTeamPath(child), token, { 'X-Request-ID': `b-${child}` });
   const history = await fhirGet(hub, auditEventPath(child), token, { IsUnscheduledAccessEvent: 'false' });
@@ -107,16 +92,16 @@ test('AuditEvent lists the caller\'s own access with its PractitionerRole includ
   expect(event).toMatchObject({ search: { mode: 'match' }, resource: { resourceType: 'AuditEvent' } });
   expect(role).toMatchObject({ search: { mode: 'include' }, resource: { resourceType: 'PractitionerRole', practitioner: { display: ED_USER['X-User-Name'] } } });
   expect(schemaErrors(history.body)).toEqual([]);
-  await notificationsFor('LA706CSC');
+  await drainedInbox(hub, 'LA706CSC');
 });
 
 test('a system client without a stated user is recorded against its responsible person', async () => {
   const [child] = nhsNumbers(1);
-  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
   const miu = await queryToken(hub, QUERY_CLIENTS.miu);
   const res = await fetch(`${hub.url}/cpis/FHIR/R4${careTeamPath(child)}`, { headers: { authorization: `Bearer ${miu}` } });
   expect(res.status).toBe(200);
-  const [notification] = await notificationsFor('LA706CSC');
+  const [notification] = await drainedInbox(hub, 'LA706CSC');
   const parsed = parseAccessNotification(notification.body);
   expect(parsed.ok && parsed.value).toMatchObject({ careSetting: { departmentType: '03' }, viewedBy: { name: 'Dr Alex Morgan', role: 'Clinical Lead' } });
 });
@@ -160,7 +145,7 @@ test('TraceID, X-Request-ID and X-Correlation-ID are echoed; /metadata serves th
 
 test('every query is audited with who asked and counts, and no log line carries an NHS number or a name', async () => {
   const [child] = nhsNumbers(1);
-  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
   await fhirGet(hub, careTeamPath(child), token, { IsUnscheduledAccessEvent: 'false', 'X-Request-ID': `audit-${child}` });
   const redis = new Redis(REDIS_URL);
   const [entry] = await new QueryAudit(redis, hub.keyPrefix).list({ nhsNumber: child }).finally(() => redis.disconnect());

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { buildDmsQuery, parseDmsQuery, type DmsQuery } from '../../engine/cpis/dms/query.js';
-import { parsePlanUpdateAck } from '../../engine/cpis/xml/plan-update-ack.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
-import { client, collect, LA706, LA708, LA709, nationalPlanFile, nationalRecord, planFile, planRecord, startCpisHub } from '../support/cpis.js';
+import { client, collect, drainedInbox, LA706, LA708, LA709, nationalPlanFile, nationalRecord, planRecord, startCpisHub, uploadPlans } from '../support/cpis.js';
 import type { TestHub } from '../support/hub.js';
 import { queryToken } from '../support/query.js';
-import { until } from '../support/wait.js';
 
 /** The national query over HTTP against the real hub: the same register, the same side effects. */
 let hub: TestHub;
@@ -29,13 +27,6 @@ function sampleQuery(): DmsQuery {
   };
 }
 
-async function upload(la: typeof LA706, mailbox: string, records: ReturnType<typeof planRecord>[]) {
-  const mesh = client(hub, mailbox);
-  await mesh.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(la, sequence++, records), localId: `v3-${sequence}` });
-  const [ack] = await collect(mesh, 1);
-  const parsed = parsePlanUpdateAck(ack.body);
-  expect(parsed.ok && parsed.value.status).toBe('CPF02');
-}
 
 async function ask(query: Partial<DmsQuery>, bearer: string | null = token) {
   const res = await fetch(`${hub.url}/cpis/hl7v3/query`, {
@@ -46,17 +37,13 @@ async function ask(query: Partial<DmsQuery>, bearer: string | null = token) {
   return { status: res.status, type: res.headers.get('content-type'), xml: await res.text() };
 }
 
-async function notificationsFor(mailbox: string) {
-  await until(async () => ((await hub.store.count('X26HUB')) === 0 ? true : undefined));
-  return collect(client(hub, mailbox), 0, 500);
-}
 
 const count = (xml: string, element: string) => xml.split(`<${element}>`).length - 1;
 
 test('a flagged person: REPC_IN000007GB01 with the records grouped per LA and the asker\'s own access', async () => {
   const [child] = nhsNumbers(1);
-  await upload(LA706, 'LA706CSC', [planRecord(child)]);
-  await upload(LA708, 'LA708CSC', [planRecord(child, { type: 'LAC' })]);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  await uploadPlans(hub, LA708, 'LA708CSC', [planRecord(child, { type: 'LAC' })]);
   const answer = await ask({ nhsNumber: child });
   expect(answer.status).toBe(200);
   expect(answer.type).toMatch(/^application\/xml/);
@@ -67,19 +54,19 @@ test('a flagged person: REPC_IN000007GB01 with the records grouped per LA and th
   expect(count(answer.xml, 'pertinentCP-ISNHSQuery')).toBe(1);
   expect(answer.xml).toContain('Dr Sam Patel');
   expect(answer.xml).toMatch(/<queryResponseCode code="OK"\/>/);
-  expect((await notificationsFor('LA706CSC')).length + (await notificationsFor('LA708CSC')).length).toBe(2);
+  expect((await drainedInbox(hub, 'LA706CSC')).length + (await drainedInbox(hub, 'LA708CSC')).length).toBe(2);
 });
 
 test('a retried query (same query id) notifies once; a silent read (accessEventType false) not at all', async () => {
   const [child] = nhsNumbers(1);
-  await upload(LA706, 'LA706CSC', [planRecord(child)]);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
   const queryId = randomUUID().toUpperCase();
   for (let i = 0; i < 3; i++) expect((await ask({ nhsNumber: child, queryId })).status).toBe(200);
-  expect(await notificationsFor('LA706CSC')).toHaveLength(1);
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(1);
   const silent = await ask({ nhsNumber: child, unscheduled: false });
   expect(silent.status).toBe(200);
   expect(count(silent.xml, 'pertinentCP-ISNHSQuery')).toBe(1); // the earlier, recorded access only
-  expect(await notificationsFor('LA706CSC')).toHaveLength(0);
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(0);
 });
 
 test('an LA on the national documents is told with a CP-ISAccessToServiceNotification naming the query by its own id', async () => {
@@ -90,7 +77,7 @@ test('an LA on the national documents is told with a CP-ISAccessToServiceNotific
   const queryId = randomUUID().toUpperCase();
   const answer = await ask({ nhsNumber: child, queryId });
   expect(answer.xml).toContain(`<id root="${queryId}"/>`); // the asker's own access in the history
-  const [notice] = await notificationsFor('LA709CSC');
+  const [notice] = await drainedInbox(hub, 'LA709CSC');
   expect(notice.text).toContain('<CP-ISAccessToServiceNotification');
   expect(notice.text).toContain(`<id root="${queryId}"/>`);
 });
