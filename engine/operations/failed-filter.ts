@@ -10,7 +10,7 @@ export interface FailedFilter {
   from?: Date;
   /** Failed at or before. */
   to?: Date;
-  /** Exactly a message id, a local id or an NHS number (spaces ignored). */
+  /** Exactly a message id, a local id or an NHS number (spaces and dashes ignored). */
   q?: string;
   sort?: 'failedAt' | 'receivedAt';
   order?: 'asc' | 'desc';
@@ -21,7 +21,7 @@ export interface FailedFilter {
 /** What the filter reads of a failed message: its metadata and, when known, the NHS numbers its text names. */
 type Candidate = Omit<FailedMessage, 'attempts'> & { nhsNumbers?: string[] };
 
-const compact = (q: string) => q.replace(/\s+/g, '');
+const compact = (q: string) => q.replace(/[\s-]+/g, '');
 
 export function matchesFilter(m: Candidate, f: FailedFilter): boolean {
   const failedAt = m.failedAt ? Date.parse(m.failedAt) : undefined;
