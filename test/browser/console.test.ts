@@ -276,6 +276,36 @@ describe('the support console in a browser', () => {
     await page.close();
   }, 60_000);
 
+  test('a viewer searches delivered messages by NHS number as typed, opens one, and lists an inbox from the overview', async () => {
+    const attendance = await mesh('RR8PAS').send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body: attendanceXml(NHS[1], 'ATT-FIND'), localId: 'ATT-FIND' });
+    const flag = `${attendance}_FLAG`;
+    const page = await openConsole();
+    await signIn(page, 'viewer-password', 'viewer');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('link', { name: 'RR8PAS' }).click();
+    await until(async () => {
+      await page.getByRole('heading', { name: 'Mailbox RR8PAS' }).waitFor();
+      if (await page.getByRole('link', { name: flag }).count()) return true;
+      await page.reload();
+      return undefined;
+    });
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByLabel('NHS number').fill(`${NHS[1].slice(0, 3)} ${NHS[1].slice(3, 6)}-${NHS[1].slice(6)}`);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('1 message, newest first.').waitFor();
+    expect(await page.content()).not.toContain(NHS[1]);
+    await page.getByLabel('NHS number').fill('');
+    await page.getByLabel('Local id').fill('ATT-FIND');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('2 messages, newest first.').waitFor();
+    await page.getByRole('link', { name: flag }).click();
+    await page.getByRole('heading', { name: `Message ${flag}` }).waitFor();
+    await page.getByRole('heading', { name: 'Journey' }).waitFor();
+    expect(await page.content()).not.toContain(NHS[1]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   test('serves its own files with their types, and nothing else from the folder or beyond it', async () => {
     const script = await fetch(`${url}/console/static/app.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
