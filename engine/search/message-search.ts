@@ -40,8 +40,13 @@ export interface SearchPage {
   next?: string;
 }
 
-/** Candidates read per step from the smallest set while the other fields thin them out. */
-const STEP = 500;
+/**
+ * Candidates read in the first step from the smallest set while the other fields thin them
+ * out; each further step doubles, up to the largest, so fields that barely overlap cost a
+ * few round trips rather than one per step.
+ */
+const FIRST_STEP = 500;
+const LARGEST_STEP = 8000;
 /** The most candidates one page reads, so a search whose fields barely overlap answers in bounded time (with a cursor). */
 const MAX_SCANNED = 50_000;
 
@@ -79,13 +84,17 @@ export class MessageSearch {
   }
 
   private async walk(driver: string, others: string[], window: Window, query: MessageQuery): Promise<{ ids: string[]; next?: string }> {
-    let from = parseCursor(query.cursor);
+    const after = parseCursor(query.cursor);
+    // Where the next step starts: at this score, past the members at it already read.
+    let max = after ? after.score : window.max;
     let offset = 0;
+    let last: Cursor | undefined;
     const found: string[] = [];
-    for (let scanned = 0; scanned < MAX_SCANNED;) {
-      const page = pairs(await this.redis.zrevrangebyscore(driver, from ? from.score : window.max, window.min, 'WITHSCORES', 'LIMIT', offset, STEP));
-      // Equal scores come in reverse id order, so the cursor's id says which of them were on earlier pages.
-      const fresh = page.filter((c) => !from || c.score < from.score || c.id < from.id);
+    let step = FIRST_STEP;
+    for (let scanned = 0; scanned < MAX_SCANNED; step = Math.min(step * 2, LARGEST_STEP)) {
+      const page = pairs(await this.redis.zrevrangebyscore(driver, max, window.min, 'WITHSCORES', 'LIMIT', offset, step));
+      // Equal scores come in reverse id order, so the cursor's id says which of them earlier pages gave.
+      const fresh = page.filter((c) => !after || c.score < after.score || c.id < after.id);
       const kept = await this.inAll(fresh.map((c) => c.id), others);
       for (const candidate of fresh) {
         if (!kept.has(candidate.id)) continue;
@@ -93,15 +102,14 @@ export class MessageSearch {
         if (found.length === query.limit) return { ids: found, next: cursorOf(candidate) };
       }
       scanned += page.length;
-      if (page.length < STEP) return { ids: found };
-      const last = page[page.length - 1];
-      // The next step starts at the last score, skipping the members at that score already read,
-      // so a burst within one millisecond longer than a step still moves on.
-      const atLast = page.filter((c) => c.score === last.score).length;
-      offset = from && from.score === last.score && offset > 0 ? offset + atLast : atLast;
-      from = last;
+      if (page.length < step) return { ids: found };
+      last = page[page.length - 1];
+      // Stepping by offset within one score, so a burst in one millisecond longer than a step still moves on.
+      const atLast = page.filter((c) => c.score === last!.score).length;
+      offset = last.score === max ? offset + atLast : atLast;
+      max = last.score;
     }
-    return { ids: found, ...(from ? { next: cursorOf(from) } : {}) };
+    return { ids: found, ...(last ? { next: cursorOf(last) } : {}) };
   }
 
   /** The ids that are in every one of the other sets. */
