@@ -169,8 +169,8 @@ describe('the support console in a browser', () => {
     const page = await openConsole();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const links = page.locator('header nav a');
-    await expect(links.count()).resolves.toBe(5);
-    await expect(Promise.all([0, 1, 2, 3, 4].map((i) => links.nth(i).isVisible()))).resolves.toEqual([false, false, false, false, false]);
+    await expect(links.count()).resolves.toBe(6);
+    await expect(Promise.all([0, 1, 2, 3, 4, 5].map((i) => links.nth(i).isVisible()))).resolves.toEqual([false, false, false, false, false, false]);
     await signIn(page, 'operator-password');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await expect(page.getByRole('link', { name: 'Failed messages' }).isVisible()).resolves.toBe(true);

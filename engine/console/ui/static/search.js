@@ -18,7 +18,10 @@ export async function searchPage(ctx) {
   const show = (changes) => ctx.go('search', withoutEmpty({ ...view, cursor: '', ...changes }));
   const results = h('div', { class: 'results' });
   replace(ctx.root, h('h1', { tabindex: '-1' }, 'Search messages'), searchForm(view, show, await vocabulary()), results);
-  if (!FIELDS.some((k) => view[k])) return replace(results, h('p', {}, 'Give at least one field, then search.'));
+  if (!FIELDS.some((k) => view[k])) {
+    replace(results, h('p', {}, 'Give at least one field, then search.'));
+    return;
+  }
   replace(results, h('p', {}, 'Searching…'));
   try {
     const data = await get(`/messages${query({ ...withoutEmpty(view), cursor: cursor || undefined, limit: LIMIT })}`);
