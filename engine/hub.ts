@@ -25,6 +25,10 @@ import { planUpdateHandler } from './pipeline/plan-update-worker.js';
 import { openQueues } from './pipeline/queues.js';
 import type { WorkerContext } from './pipeline/worker-context.js';
 import { CpisWorkers } from './pipeline/workers.js';
+import { FailedIndex } from './operations/failed-index.js';
+import { MessageIndex } from './search/message-index.js';
+import { MessageSearch } from './search/message-search.js';
+import { SearchKeys } from './search/search-keys.js';
 import { QueryCallers } from './query/callers.js';
 import type { QueryRouteDeps } from './query/http/asking.js';
 import { QueryAudit } from './query/query-audit.js';
@@ -90,14 +94,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   const lifetimes = { undeliveredAfterMs: config.mesh.undeliveredAfter, deleteContentAfterMs: config.mesh.deleteContentAfter };
   const directory = new Directory(config);
-  const store = new RedisMailboxStore(redis, lifetimes, new Keys(prefix));
+  const searchKeys = new SearchKeys(prefix);
+  const index = new MessageIndex(redis, searchKeys, lifetimes.deleteContentAfterMs);
+  const store = new RedisMailboxStore(redis, lifetimes, new Keys(prefix), index);
   // The hub's own inbox is drained by its workers; what waits there is held for staff, never expired.
   const swept = () => directory.allMailboxes().map((m) => m.id).filter((id) => id !== config.cpis?.hubMailbox);
   const metrics = new HubMetrics();
   metrics.expectWorkflows(config.workflows.map((w) => w.id));
-  const sweeper = new ExpirySweeper(redis, store, lifetimes, swept, log, new Keys(prefix), metrics);
+  const sweeper = new ExpirySweeper(redis, store, lifetimes, swept, log, new Keys(prefix), metrics, index);
   await watchRedisPersistence(metrics.registry, redis);
-  const cpis = config.cpis ? await startCpis(config.cpis, { redisUrl: options.redisUrl, redis, store, directory, prefix, role, log, every, stops, metrics }) : undefined;
+  const cpis = config.cpis ? await startCpis(config.cpis, { redisUrl: options.redisUrl, redis, store, directory, prefix, role, log, every, stops, metrics, index, searchKeys }) : undefined;
 
   // Every role listens: health and metrics always, the MESH API and the console unless worker-only.
   const serving = role !== 'worker';
@@ -112,6 +118,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     } : undefined,
     console: serving && config.console ? {
       settings: config.console, redis, keyPrefix: prefix, store, directory, secureCookies: Boolean(config.mesh.tls), log,
+      search: new MessageSearch(redis, index, store),
       cpis: cpis && config.cpis && { settings: config.cpis, ...cpis },
     } : undefined,
     query: serving && cpis && config.cpis ? queryRoutes(config, config.cpis, { redis, store, directory, prefix, log, metrics, ...cpis }) : undefined,
@@ -182,6 +189,8 @@ interface CpisParts {
   every: Every;
   stops: (() => Promise<unknown>)[];
   metrics: HubMetrics;
+  index: MessageIndex;
+  searchKeys: SearchKeys;
 }
 
 /** Queues always (the API queues what it accepts); workers and the arrivals sweep unless this is an API-only process. */
@@ -193,12 +202,14 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
   const queues = openQueues(bull, prefix);
   const attempts = new AttemptLog(redis, prefix);
   const arrivals = new Arrivals(queues, store, settings, log);
-  const failed = new FailedMessages(queues, store, attempts, settings.hubMailbox, log, (w) => directory.maxMessageBytes(w), parts.metrics);
+  const failed = new FailedMessages(
+    queues, store, attempts, settings.hubMailbox, log, (w) => directory.maxMessageBytes(w), new FailedIndex(redis, parts.searchKeys), parts.metrics,
+  );
   const register = new RedisRegister(redis, { keys: new RegisterKeys(prefix) });
   stops.push(async () => { await Promise.all(Object.values(queues).map((q) => q.close())); await bull.quit(); });
   if (parts.role !== 'api') {
     const ctx: WorkerContext = {
-      store, directory, register, settings, log,
+      store, directory, register, settings, log, index: parts.index,
       enqueue: (id, workflowId) => arrivals.enqueue(id, workflowId),
     };
     const workers = new CpisWorkers({
@@ -210,11 +221,12 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
       },
       maxMessageBytes: (workflowId) => directory.maxMessageBytes(workflowId),
       notifyFailure: failureNotice(ctx),
-      observe: parts.metrics,
+      observe: { processed: (m) => parts.metrics.processed(m), held: (m, reason) => { parts.metrics.held(m, reason); return failed.held(m, reason); } },
     });
     stops.push(() => workers.stop(settings.shutdownDeadline));
     // In the background: a long backlog after a crash must not keep the process from serving health and metrics.
     arrivals.sweep().catch((err: Error) => log.error('arrivals sweep failed', { error: err.message }));
+    failed.reindex().catch((err: Error) => log.error('failed-message reindex failed', { error: err.message }));
     parts.every(settings.sweepEvery, () => arrivals.sweep(), 'arrivals sweep');
     log.info('CP-IS workers running', { mailbox: settings.hubMailbox, concurrency: settings.concurrency });
   }

@@ -5,6 +5,7 @@ import { auditCommand } from './audit-command.js';
 import { failedCommand } from './failed-command.js';
 import { consoleCommand } from './hash-password-command.js';
 import { mailboxCommand } from './mailbox-command.js';
+import { messageCommand, messagesCommand } from './messages-command.js';
 import { nhsNumberCommand } from './nhs-number-command.js';
 import { packageVersion } from './package-version.js';
 import { queryCommand } from './query-command.js';
@@ -20,6 +21,8 @@ const program = new Command('cpisx')
   .addCommand(auditCommand())
   .addCommand(queriesCommand())
   .addCommand(mailboxCommand())
+  .addCommand(messagesCommand())
+  .addCommand(messageCommand())
   .addCommand(nhsNumberCommand())
   .addCommand(queryCommand())
   .addCommand(consoleCommand());

@@ -53,7 +53,8 @@ export function renderFailedPage(page: FailedPage, offset: number, width: number
   return `${rows}\n${pageFooter(offset, page.items.length, page.total, 'failed messages')}`;
 }
 
-function showCommand(): Command {
+/** `show <id>`: any message, failed or not (also `cpisx message show`). */
+export function showCommand(): Command {
   const command = new Command('show')
     .description('one message: metadata, attempts, journey and its text (NHS numbers and names masked)')
     .argument('<id>', 'message id')

@@ -7,6 +7,7 @@ import { fields, table } from './table.js';
 
 interface MailboxDetail extends MailboxDepth {
   messages: { id: string; from: string; workflowId: string; receivedAt: string; size: number }[];
+  next?: string;
 }
 
 type JsonOption = HubOptions & { json?: boolean };
@@ -19,9 +20,11 @@ export function mailboxCommand(): Command {
       if (o.json) printJson(boxes);
       else printText(renderMailboxes(boxes, terminalWidth()));
     }));
-  const show = withHubOptions(new Command('show').description('one mailbox and the oldest 100 messages waiting in it').argument('<id>', 'mailbox id').option('--json', 'print the API\'s JSON'))
-    .action((id: string, o: JsonOption) => withSession(o, async (session) => {
-      const box = await session.get<MailboxDetail>(`/mailboxes/${encodeURIComponent(id)}`);
+  const show = withHubOptions(new Command('show').description('one mailbox and the messages waiting in it, oldest first').argument('<id>', 'mailbox id')
+    .option('--limit <n>', 'how many (default 100, at most 500)').option('--after <id>', 'the page after this message id, as the previous page printed it')
+    .option('--json', 'print the API\'s JSON'))
+    .action((id: string, o: JsonOption & { limit?: string; after?: string }) => withSession(o, async (session) => {
+      const box = await session.get<MailboxDetail>(`/mailboxes/${encodeURIComponent(id)}`, { limit: o.limit, after: o.after });
       if (o.json) printJson(box);
       else printText(renderMailbox(box, terminalWidth()));
     }));
@@ -47,5 +50,5 @@ export function renderMailbox(box: MailboxDetail, width: number): string {
     { header: 'RECEIVED', value: (m) => when(m.receivedAt) },
     { header: 'BYTES', value: (m) => m.size, align: 'right' },
   ], box.messages, width);
-  return `${head}\n\n${messages}`;
+  return `${head}\n\n${messages}${box.next ? `\nmore: --after ${box.next}` : ''}`;
 }

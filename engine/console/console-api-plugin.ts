@@ -14,6 +14,7 @@ import { Gate } from './gate.js';
 import { ConsoleKeys } from './keys.js';
 import { Lockout } from './lockout.js';
 import { MessageViews } from './message-view.js';
+import { searchRoutes } from './search-routes.js';
 import { readRoutes } from './read-routes.js';
 import { Sessions } from './sessions.js';
 
@@ -38,6 +39,7 @@ export async function consoleApiPlugin(app: FastifyInstance, options: ConsoleApi
   app.setNotFoundHandler((_req, reply) => sendConsoleError(reply, new ConsoleError('NOT_FOUND')));
   await authRoutes(app, ctx);
   await readRoutes(app, ctx);
+  await searchRoutes(app, ctx);
   await actionRoutes(app, ctx);
 }
 

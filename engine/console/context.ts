@@ -16,6 +16,7 @@ import type { AuditLog } from './audit.js';
 import type { Gate } from './gate.js';
 import type { Lockout } from './lockout.js';
 import type { MessageViews } from './message-view.js';
+import type { MessageSearch } from '../search/message-search.js';
 import type { Sessions } from './sessions.js';
 
 /** What the hub hands the console API. */
@@ -28,6 +29,8 @@ export interface ConsoleApiOptions {
   /** Cookies are marked Secure when the hub serves TLS. */
   secureCookies: boolean;
   log: Logger;
+  /** Delivered and acknowledged messages, found through the index kept as they arrive. */
+  search: MessageSearch;
   /** The CP-IS workers' parts; without them the failed-message routes are not served. */
   cpis?: CpisParts;
 }

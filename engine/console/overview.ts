@@ -65,8 +65,8 @@ export async function perMinute(redis: Redis, queues: Queue<ArrivalJob>[], now =
 /** Messages held as failed that failed in the last day, by the code of their last attempt. */
 export async function failures24h(failed: FailedMessages, now = Date.now()): Promise<Overview['failures24h']> {
   const counts = new Map<string, number>();
-  for (const m of await failed.all()) {
-    if (m.failedAt && Date.parse(m.failedAt) >= now - 1440 * MINUTE) counts.set(m.reason ?? 'UNKNOWN', (counts.get(m.reason ?? 'UNKNOWN') ?? 0) + 1);
+  for (const m of await failed.matching({ from: new Date(now - 1440 * MINUTE) })) {
+    counts.set(m.reason ?? 'UNKNOWN', (counts.get(m.reason ?? 'UNKNOWN') ?? 0) + 1);
   }
   return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
 }

@@ -7,9 +7,7 @@ import { guarded, type Guard, type Params } from './guarded.js';
 import { summarise } from './message-view.js';
 import { failures24h, mailboxDepths, perMinute, queueDepths } from './overview.js';
 import { listQueries, searchesNhsNumber, searchGiven } from './query-listing.js';
-import { auditQuery, failedFilter, parse, queriesFilter } from './requests.js';
-
-const OLDEST_LISTED = 100;
+import { auditQuery, failedFilter, inboxPage, parse, queriesFilter } from './requests.js';
 
 /** What any signed-in staff member may read; NHS numbers and names come masked, and a search by NHS number is audited. */
 export async function readRoutes(app: FastifyInstance, ctx: ConsoleContext): Promise<void> {
@@ -41,11 +39,12 @@ export async function readRoutes(app: FastifyInstance, ctx: ConsoleContext): Pro
     const id = (req.params as Params).id.toUpperCase();
     const depth = (await mailboxDepths(ctx.store, ctx.directory)).find((m) => m.id === id);
     if (!depth) throw new ConsoleError('NOT_FOUND', `no mailbox ${id}`);
-    const { ids } = await ctx.store.list(id, { limit: OLDEST_LISTED });
+    const { after, limit } = parse(inboxPage, req.query);
+    const { ids, next } = await ctx.store.list(id, { after: after?.toUpperCase(), limit });
     const messages = (await Promise.all(ids.map((m) => ctx.store.get(id, m)))).flatMap((m) => (m
       ? [{ id: m.id, from: m.from, workflowId: m.workflowId, receivedAt: new Date(m.createdAt).toISOString(), size: m.size }]
       : []));
-    return { body: { ...depth, messages } };
+    return { body: { ...depth, messages, ...(next ? { next } : {}) } };
   });
 
   read('/messages/:id', async (req) => ({ body: await ctx.views.detail((req.params as Params).id.toUpperCase()) }));

@@ -44,6 +44,25 @@ export const queriesFilter = z.object({
   nhsNumber: nhsNumber.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 }).strict();
+/** A search of delivered and acknowledged messages; `cursor` is the previous page's `next`. */
+export const messageSearch = z.object({
+  messageId: text.optional(),
+  localId: text.optional(),
+  nhsNumber: nhsNumber.optional(),
+  workflow: text.optional(),
+  from: text.optional(),
+  to: text.optional(),
+  since: instant.optional(),
+  until: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(300).optional(),
+}).strict();
+
+/** Where an inbox listing goes on from: the last id of the page before. */
+export const inboxPage = z.object({
+  after: text.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+}).strict();
 export const bulkReplay = z.object({ filter: failedFilter.omit({ offset: true, limit: true, sort: true, order: true }).default({}), confirm: z.string() }).strict();
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

@@ -27,6 +27,8 @@ export class ExpirySweeper {
     private readonly log: Logger,
     private readonly keys = new Keys(),
     private readonly observe?: ExpiryObserver,
+    /** The search index, pruned with content retention. */
+    private readonly index?: { prune(now: number): Promise<number> },
   ) {
     defineMailboxScripts(redis);
   }
@@ -39,6 +41,7 @@ export class ExpirySweeper {
       await this.sendPendingReports(mailbox);
       await this.purgeDue(mailbox, now);
     }
+    await this.index?.prune(now);
     return expired;
   }
 

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { MeshError, type MeshErrorKind } from '../mesh/errors.js';
 import { Keys } from './keys.js';
 import { fromHash, toFields, type NewMessage, type StoredMessage } from './message.js';
+import type { MessageIndex } from '../search/message-index.js';
 import { defineMailboxScripts } from './scripts.js';
 import type { Acknowledged, ChunkResult, ChunkSize, HandshakeInfo, InboxPage, Lifetimes, MailboxStore, SendOptions, SendResult } from './store.js';
 
@@ -13,6 +14,8 @@ export class RedisMailboxStore implements MailboxStore {
     private readonly redis: Redis,
     private readonly lifetimes: Lifetimes,
     readonly keys = new Keys(),
+    /** Told of each message once it is whole, so staff can search for it. */
+    private readonly index?: MessageIndex,
   ) {
     defineMailboxScripts(redis);
   }
@@ -46,6 +49,8 @@ export class RedisMailboxStore implements MailboxStore {
       ),
       ...lookups,
     ]);
+    // After the send, so a duplicate (whose id is the first message's) indexes nothing.
+    if (whole && duplicate !== 1) await this.index?.accepted({ ...message, acceptedAt: now });
     return { id, duplicate: duplicate === 1 };
   }
 
@@ -58,6 +63,7 @@ export class RedisMailboxStore implements MailboxStore {
       keys.meta(to, id), keys.body(to, id), keys.inbox(to), keys.expiry(to), keys.chunkSizes(to, id),
       id, from, chunk, total, encoding, now, now + this.lifetimes.undeliveredAfterMs, body, size.size, size.maxBytes,
     );
+    if (outcome === 'COMPLETE' && this.index) await this.indexWhole(to, id);
     if (outcome === 'PARTIAL' || outcome === 'COMPLETE') return outcome;
     const detail = outcome === 'TOO_LARGE' ? `with chunk ${chunk} the message is over ${size.maxBytes} bytes` : undefined;
     throw new MeshError(outcome as MeshErrorKind, detail, id);
@@ -75,6 +81,11 @@ export class RedisMailboxStore implements MailboxStore {
       if (batch.length < want) return { ids };
       cursor = `(${batch[batch.length - 1]}`;
     }
+  }
+
+  private async indexWhole(to: string, id: string): Promise<void> {
+    const message = await this.get(to, id);
+    if (message) await this.index?.accepted({ ...message, acceptedAt: message.acceptedAt ?? Date.now() });
   }
 
   private async keepMatching(mailbox: string, ids: string[], filter: (wf: string) => boolean): Promise<string[]> {

@@ -10,7 +10,7 @@ export interface FailedFilter {
   from?: Date;
   /** Failed at or before. */
   to?: Date;
-  /** Exactly a message id, a local id or an NHS number (spaces ignored). */
+  /** Exactly a message id, a local id or an NHS number (spaces and dashes ignored). */
   q?: string;
   sort?: 'failedAt' | 'receivedAt';
   order?: 'asc' | 'desc';
@@ -18,16 +18,10 @@ export interface FailedFilter {
   limit?: number;
 }
 
-type Candidate = FailedMessage & { nhsNumbers?: string[] };
+/** What the filter reads of a failed message: its metadata and, when known, the NHS numbers its text names. */
+type Candidate = Omit<FailedMessage, 'attempts'> & { nhsNumbers?: string[] };
 
-const NHS_LIKE = /^\d{10}$/;
-
-const compact = (q: string) => q.replace(/\s+/g, '');
-
-/** True when `q` could be an NHS number, which only the stored text can answer. */
-export function wantsBodies(filter: FailedFilter): boolean {
-  return filter.q !== undefined && NHS_LIKE.test(compact(filter.q));
-}
+const compact = (q: string) => q.replace(/[\s-]+/g, '');
 
 export function matchesFilter(m: Candidate, f: FailedFilter): boolean {
   const failedAt = m.failedAt ? Date.parse(m.failedAt) : undefined;
@@ -46,7 +40,7 @@ function matchesQuery(m: Candidate, q: string): boolean {
 }
 
 /** Newest failure first unless asked otherwise; ties keep id order, so pages are stable. */
-export function sortFailed<T extends FailedMessage>(messages: T[], f: Pick<FailedFilter, 'sort' | 'order'>): T[] {
+export function sortFailed<T extends Candidate>(messages: T[], f: Pick<FailedFilter, 'sort' | 'order'>): T[] {
   const field = f.sort ?? 'failedAt';
   const sign = f.order === 'asc' ? 1 : -1;
   const time = (m: T) => (m[field] ? Date.parse(m[field]!) : 0);

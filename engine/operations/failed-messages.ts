@@ -5,7 +5,8 @@ import { readBody } from '../mailbox/read-body.js';
 import type { MailboxStore } from '../mailbox/store.js';
 import type { Attempt, AttemptLog } from '../pipeline/attempt-log.js';
 import type { ArrivalJob, QueueKind } from '../pipeline/queues.js';
-import { matchesFilter, sortFailed, wantsBodies, type FailedFilter } from './failed-filter.js';
+import { matchesFilter, sortFailed, type FailedFilter } from './failed-filter.js';
+import type { FailedEntry, FailedIndex } from './failed-index.js';
 import { nhsNumbersIn } from './patient-fields.js';
 
 export interface FailedMessage {
@@ -52,40 +53,60 @@ export class FailedMessages {
     private readonly log: Logger,
     /** A workflow's size limit: content over it is never inflated. */
     private readonly maxMessageBytes: (workflowId: string) => number,
+    private readonly index: FailedIndex,
     /** Told of each replay (metrics). */
     private readonly observe?: { replayed(workflowId: string | undefined): void },
   ) {}
 
   /** Newest failures first, across both queues. */
   async list(options: { offset?: number; limit?: number } = {}): Promise<FailedMessage[]> {
-    const { offset = 0, limit = 100 } = options;
-    const jobs = (await Promise.all(this.kinds().map(async (kind) =>
-      (await this.queues[kind].getFailed(0, offset + limit - 1)).map((job) => ({ kind, job })))))
-      .flat()
-      .sort((a, b) => (b.job.finishedOn ?? 0) - (a.job.finishedOn ?? 0))
-      .slice(offset, offset + limit);
-    return Promise.all(jobs.map(({ kind, job }) => this.describe(kind, job)));
+    return (await this.search(options)).items.map(({ nhsNumbers: _n, ...m }) => m);
   }
 
   /** The page of failed messages the filter asks for, with the NHS numbers each names, and how many match in all. */
   async search(filter: FailedFilter = {}): Promise<{ total: number; items: FoundMessage[] }> {
     const { offset = 0, limit = 50 } = filter;
     const matching = await this.matching(filter);
-    return { total: matching.length, items: await this.withNhsNumbers(matching.slice(offset, offset + limit)) };
+    const items = await Promise.all(matching.slice(offset, offset + limit).map(async (entry) => ({
+      ...entry, attempts: await this.attempts.list(entry.messageId),
+    })));
+    return { total: matching.length, items };
   }
 
-  /** Every failed message matching the filter (paging aside), sorted. */
-  async matching(filter: FailedFilter = {}): Promise<FailedMessage[]> {
-    const all = await this.all();
-    // Bodies are read only when the search may be for an NHS number, and then only of messages the metadata kept.
-    const candidates = wantsBodies(filter) ? await this.withNhsNumbers(all.filter((m) => matchesFilter(m, { ...filter, q: undefined }))) : all;
-    return sortFailed(candidates.filter((m) => matchesFilter(m, filter)), filter);
+  /** Every failed message matching the filter (paging aside), sorted: read from the index, the time window first. */
+  async matching(filter: FailedFilter = {}): Promise<FailedEntry[]> {
+    const inWindow = await this.index.between(filter.from, filter.to);
+    return sortFailed(inWindow.filter((m) => matchesFilter(m, filter)), filter);
   }
 
-  /** Every failed message, unsorted. */
-  async all(): Promise<FailedMessage[]> {
-    const jobs = await Promise.all(this.kinds().map(async (kind) => (await this.queues[kind].getFailed(0, -1)).map((job) => ({ kind, job }))));
-    return Promise.all(jobs.flat().map(({ kind, job }) => this.describe(kind, job)));
+  /**
+   * Indexes a message the workers hold as failed after its last attempt, before its job
+   * is marked failed, so a listing never misses it; the NHS numbers are read from its text once, here.
+   */
+  async held(message: StoredMessage, reason: string, now = Date.now()): Promise<void> {
+    const kind = await this.kindOf(message.id);
+    await this.index.held({
+      messageId: message.id, queue: kind, ...summary(message), failedAt: new Date(now).toISOString(), reason,
+      nhsNumbers: nhsNumbersIn((await this.text(message.id)) ?? ''),
+    });
+  }
+
+  /**
+   * Brings the index in line with the failed jobs: adds those it lacks (held before it existed,
+   * or failed by the stalled-job check) and drops entries whose job is failed no more. Run at start.
+   */
+  async reindex(): Promise<{ added: number; dropped: number }> {
+    const jobs = (await Promise.all(this.kinds().map(async (kind) => (await this.queues[kind].getFailed(0, -1)).map((job) => ({ kind, job }))))).flat();
+    const indexed = new Set(await this.index.ids());
+    const failedIds = new Set(jobs.map(({ job }) => job.data.messageId));
+    const missing = jobs.filter(({ job }) => !indexed.has(job.data.messageId));
+    for (const { kind, job } of missing) {
+      const { attempts: _attempts, ...described } = await this.describe(kind, job);
+      await this.index.held({ ...described, nhsNumbers: nhsNumbersIn((await this.text(described.messageId)) ?? '') });
+    }
+    const stale = [...indexed].filter((id) => !failedIds.has(id));
+    for (const id of stale) await this.index.released(id);
+    return { added: missing.length, dropped: stale.length };
   }
 
   /** The stored text of a message in the hub's inbox, failed or not; undefined once its content is gone, or over its size limit. */
@@ -104,6 +125,7 @@ export class FailedMessages {
   async replay(messageId: string): Promise<void> {
     const { job } = await this.failedJob(messageId);
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    await this.index.released(messageId);
     this.log.info('failed message replayed', { messageId });
     if (this.observe) this.observe.replayed((await this.store.get(this.hubMailbox, messageId))?.workflowId);
   }
@@ -118,10 +140,12 @@ export class FailedMessages {
     const { job } = await this.failedJob(messageId);
     await this.store.acknowledge(this.hubMailbox, messageId).catch(() => undefined);
     await job.remove();
+    await this.index.released(messageId);
   }
 
-  private async withNhsNumbers(messages: (FailedMessage | FoundMessage)[]): Promise<FoundMessage[]> {
-    return Promise.all(messages.map(async (m) => ('nhsNumbers' in m ? m : { ...m, nhsNumbers: nhsNumbersIn((await this.text(m.messageId)) ?? '') })));
+  private async kindOf(messageId: string): Promise<QueueKind> {
+    for (const kind of this.kinds()) if (await this.queues[kind].getJob(messageId)) return kind;
+    return this.kinds()[0];
   }
 
   private kinds(): QueueKind[] {

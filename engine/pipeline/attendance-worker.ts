@@ -7,7 +7,7 @@ import { recordView, visiblePlans } from './flag.js';
 import { ProcessingError, unreadable } from './processing-error.js';
 import { sendReply } from './replies.js';
 import type { MessageHandler } from './workers.js';
-import { replyWorkflow, today, type WorkerContext } from './worker-context.js';
+import { indexPatients, replyWorkflow, today, type WorkerContext } from './worker-context.js';
 
 /**
  * A trust's attendance: answer the trust with the flag (open and recently ended
@@ -21,6 +21,7 @@ export function attendanceHandler(ctx: WorkerContext): MessageHandler {
   return async (message, body) => {
     const attendance = readAttendance(ctx, message, body);
     const nhsNumber = attendance.patient.nhsNumber;
+    await indexPatients(ctx, message, [nhsNumber]);
     const day = today();
     const plans = await visiblePlans(ctx, nhsNumber, day);
     await sendReply(ctx.store, {

@@ -6,7 +6,7 @@ import type { StoredMessage } from '../mailbox/message.js';
 import { ProcessingError, unreadable } from './processing-error.js';
 import { answerUpload } from './upload-answer.js';
 import type { MessageHandler } from './workers.js';
-import { today, type WorkerContext } from './worker-context.js';
+import { indexPatients, today, type WorkerContext } from './worker-context.js';
 
 /**
  * A national upload (`File`, DMS REPC_MT000002GB01) from an LA's existing CP-IS system: the
@@ -32,6 +32,7 @@ export function nationalUploadHandler(ctx: WorkerContext): MessageHandler {
       throw new ProcessingError(refused?.code === 'WRONG_COUNT' ? 'INVALID_CONTENT' : 'WRONG_SENDER', reason, true);
     }
     const mapped = mapUpload(upload);
+    await indexPatients(ctx, message, mapped.plans.map((p) => p.record.subject.nhsNumber));
     const records = mapped.plans.map((p) => ({ ...p.record, uploadFile: upload.fileId }));
     const results = await ctx.register.applyPlanUpdate(la.ods, { sequence: upload.fileId, records }, today());
     await ctx.register.setContacts(la.ods, { officePhone: upload.sender.officePhone, emergencyPhone: upload.sender.emergencyPhone });

@@ -8,7 +8,7 @@ import { answerUnreadable, nationalUploadHandler } from './national-upload.js';
 import { ProcessingError, unreadable } from './processing-error.js';
 import { answerUpload } from './upload-answer.js';
 import type { MessageHandler } from './workers.js';
-import { today, type WorkerContext } from './worker-context.js';
+import { indexPatients, today, type WorkerContext } from './worker-context.js';
 
 /**
  * An LA's upload, in either dialect, recognised by its root element and namespace: a
@@ -52,6 +52,7 @@ function nativeUploadHandler(ctx: WorkerContext): MessageHandler {
       throw failure;
     }
     const file = parsed.value;
+    await indexPatients(ctx, message, file.records.map((r) => r.subject.nhsNumber));
     const la = ctx.directory.mailbox(message.from)?.organisation;
     if (!la || la.ods !== file.la.ods) {
       const reason = `the file names LA ${file.la.ods} but was sent from mailbox ${message.from}`;

@@ -1,8 +1,10 @@
 import type { CpisSettings } from '../config/schema.js';
 import type { Register } from '../register/register.js';
 import type { Logger } from '../log.js';
+import type { StoredMessage } from '../mailbox/message.js';
 import type { MailboxStore } from '../mailbox/store.js';
 import type { Directory } from '../mesh/directory.js';
+import type { MessageIndex } from '../search/message-index.js';
 import { ProcessingError } from './processing-error.js';
 
 /** What the CP-IS message handlers work with. */
@@ -12,8 +14,18 @@ export interface WorkerContext {
   register: Register;
   settings: CpisSettings;
   log: Logger;
+  /** Where the handlers index the NHS numbers they read, so staff can find the message by them. */
+  index?: MessageIndex;
   /** Queues a message the hub put in its own mailbox (a notification order); the sweep finds it if this is lost. */
   enqueue(messageId: string, workflowId: string): Promise<void>;
+}
+
+/**
+ * Indexes the NHS numbers a handler has just read, as soon as it has them: the workers
+ * parse every body anyway, so this costs no second read (a plan file's numbers go in batches).
+ */
+export async function indexPatients(ctx: WorkerContext, message: StoredMessage, nhsNumbers: Iterable<string>): Promise<void> {
+  await ctx.index?.patients(message.id, message.acceptedAt ?? message.createdAt, nhsNumbers);
 }
 
 /** The workflow the hub answers a workflow on (config checks at start that there is one). */

@@ -28,7 +28,7 @@ export interface WorkerDeps {
   maxMessageBytes: (workflowId: string) => number;
   notifyFailure: FailureNotice;
   /** Told of each message processed, and of each held as failed after its last attempt (metrics). */
-  observe?: { processed(message: StoredMessage): void; held(message: StoredMessage, reason: string): void };
+  observe?: { processed(message: StoredMessage): void; held(message: StoredMessage, reason: string): void | Promise<void> };
 }
 
 /**
@@ -91,7 +91,7 @@ export class CpisWorkers {
     log.warn('processing failed', {
       messageId: message.id, mailbox: message.from, workflowId: message.workflowId, code: failure.code, attempt, permanent: failure.permanent,
     });
-    if (failure.permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) this.deps.observe?.held(message, failure.code);
+    if (failure.permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await this.deps.observe?.held(message, failure.code);
     if (!failure.permanent) return failure;
     await this.deps.notifyFailure(message, failure);
     return new UnrecoverableError(`${failure.code}: ${failure.message}`);

@@ -169,8 +169,8 @@ describe('the support console in a browser', () => {
     const page = await openConsole();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const links = page.locator('header nav a');
-    await expect(links.count()).resolves.toBe(5);
-    await expect(Promise.all([0, 1, 2, 3, 4].map((i) => links.nth(i).isVisible()))).resolves.toEqual([false, false, false, false, false]);
+    await expect(links.count()).resolves.toBe(6);
+    await expect(Promise.all([0, 1, 2, 3, 4, 5].map((i) => links.nth(i).isVisible()))).resolves.toEqual([false, false, false, false, false, false]);
     await signIn(page, 'operator-password');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await expect(page.getByRole('link', { name: 'Failed messages' }).isVisible()).resolves.toBe(true);
@@ -272,6 +272,36 @@ describe('the support console in a browser', () => {
     const row = page.locator('table.queries tbody tr');
     await expect(row.innerText()).resolves.toMatch(/rr8-ed\s+RR8\s+Dr Sam Patel\s+\*{7}919\s+scheduled \(silent\)\s+ok/);
     expect(await page.content()).not.toContain(NHS[2]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test('a viewer searches delivered messages by NHS number as typed, opens one, and lists an inbox from the overview', async () => {
+    const attendance = await mesh('RR8PAS').send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body: attendanceXml(NHS[1], 'ATT-FIND'), localId: 'ATT-FIND' });
+    const flag = `${attendance}_FLAG`;
+    const page = await openConsole();
+    await signIn(page, 'viewer-password', 'viewer');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('link', { name: 'RR8PAS' }).click();
+    await until(async () => {
+      await page.getByRole('heading', { name: 'Mailbox RR8PAS' }).waitFor();
+      if (await page.getByRole('link', { name: flag }).count()) return true;
+      await page.reload();
+      return undefined;
+    });
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByLabel('NHS number').fill(`${NHS[1].slice(0, 3)} ${NHS[1].slice(3, 6)}-${NHS[1].slice(6)}`);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('1 message, newest first.').waitFor();
+    expect(await page.content()).not.toContain(NHS[1]);
+    await page.getByLabel('NHS number').fill('');
+    await page.getByLabel('Local id').fill('ATT-FIND');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('2 messages, newest first.').waitFor();
+    await page.getByRole('link', { name: flag }).click();
+    await page.getByRole('heading', { name: `Message ${flag}` }).waitFor();
+    await page.getByRole('heading', { name: 'Journey' }).waitFor();
+    expect(await page.content()).not.toContain(NHS[1]);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);

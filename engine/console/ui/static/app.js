@@ -5,13 +5,15 @@ import { auditPage } from './audit.js';
 import { failedPage } from './failed.js';
 import { time } from './format.js';
 import { loginPage } from './login.js';
+import { mailboxPage } from './mailbox.js';
 import { messagePage } from './message.js';
 import { nhsNumbersPage } from './nhs-numbers.js';
 import { overviewPage } from './overview.js';
 import { queriesPage } from './queries.js';
+import { searchPage } from './search.js';
 
 /** Hash routes (`#/failed?reason=X`, `#/message/<id>`): one page, bookmarkable views, a working back button. */
-const ROUTES = { login: loginPage, overview: overviewPage, failed: failedPage, message: messagePage, audit: auditPage, queries: queriesPage, 'nhs-numbers': nhsNumbersPage };
+const ROUTES = { login: loginPage, overview: overviewPage, failed: failedPage, message: messagePage, audit: auditPage, queries: queriesPage, 'nhs-numbers': nhsNumbersPage, search: searchPage, mailbox: mailboxPage };
 
 const RANK = { viewer: 0, operator: 1, admin: 2 };
 

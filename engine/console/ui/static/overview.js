@@ -30,7 +30,7 @@ function mailboxes(list) {
   return h('section', {},
     h('h2', {}, 'Mailboxes'),
     table(['Mailbox', 'Organisation', 'Waiting', 'Oldest unacknowledged'],
-      list.map((m) => [m.id, m.organisation, num(m.depth), age(m.oldestAgeSeconds)])));
+      list.map((m) => [h('a', { href: `#/mailbox/${encodeURIComponent(m.id)}` }, m.id), m.organisation, num(m.depth), age(m.oldestAgeSeconds)])));
 }
 
 function queues(list) {
