@@ -4,6 +4,7 @@ import { adapterCommand } from './adapter-command.js';
 import { auditCommand } from './audit-command.js';
 import { failedCommand } from './failed-command.js';
 import { consoleCommand } from './hash-password-command.js';
+import { logoutCommand } from './logout-command.js';
 import { mailboxCommand } from './mailbox-command.js';
 import { nhsNumberCommand } from './nhs-number-command.js';
 import { packageVersion } from './package-version.js';
@@ -22,6 +23,7 @@ const program = new Command('cpisx')
   .addCommand(mailboxCommand())
   .addCommand(nhsNumberCommand())
   .addCommand(queryCommand())
-  .addCommand(consoleCommand());
+  .addCommand(consoleCommand())
+  .addCommand(logoutCommand());
 
 await runProgram(program);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { hashPassword } from '../../engine/console/accounts.js';
 import { CliError, usageError } from './cli-error.js';
 import { firstLineOfStdin, readSecret } from './prompt.js';
+import { unlockCommand } from './unlock-command.js';
 
 /** `cpisx console hash-password`: the scrypt hash for `console.users[].passwordHash`; no hub needed. */
 export function consoleCommand(): Command {
@@ -12,7 +13,7 @@ export function consoleCommand(): Command {
       if (!password) throw usageError('the password is empty');
       process.stdout.write(`${await hashPassword(password)}\n`);
     });
-  return new Command('console').description('support console set-up').addCommand(hash);
+  return new Command('console').description('support console set-up and accounts').addCommand(hash).addCommand(unlockCommand());
 }
 
 async function typedTwice(): Promise<string> {
