@@ -5,14 +5,17 @@ import { withHubOptions, withSession, type HubOptions } from './console-session.
 import { when } from './formats.js';
 import { printJson, printText } from './output.js';
 
+type VerifyOptions = HubOptions & { json?: boolean };
+
 /** `cpisx audit verify` (admin): walks the hub's audit chain; a break exits 1 naming the first one, for cron and scripts. */
 export function auditVerifyCommand(): Command {
   const command = new Command('verify')
     .description('check the audit log\'s hash chain and its anchored tail (admin); exit 1 at the first break')
     .option('--json', 'print the API\'s JSON');
-  return withHubOptions(command).action((o: HubOptions & { json?: boolean }) => withSession(o, async (session) => {
+  // `audit` takes --hub, --user and --json too and commander hands them to it: read both levels.
+  return withHubOptions(command).action((_o: unknown, self: Command) => withSession(self.optsWithGlobals<VerifyOptions>(), async (session) => {
     const check = await session.get<ChainCheck>('/audit/verify');
-    if (o.json) printJson(check);
+    if (self.optsWithGlobals<VerifyOptions>().json) printJson(check);
     else printText(renderCheck(check));
     if (!check.ok) throw new CliError('CHAIN_BROKEN', `the audit chain breaks at entry ${check.broken.id}: ${check.broken.problem}`);
   }));
