@@ -141,7 +141,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 function watchAuditChain(gauges: AuditChainGauges, everyMs: number, every: Every, log: Logger): void {
   const check = async () => {
     const result = await gauges.check();
-    if (!result.ok) log.error('audit chain broken', { brokenAt: result.brokenAt, intactEntries: result.count });
+    if (!result.ok) log.error('audit chain broken', { brokenAt: result.broken.id, problem: result.broken.problem, intactEntries: result.count });
   };
   check().catch((err: Error) => log.error('audit chain check failed', { error: err.message }));
   every(everyMs, check, 'audit chain check');

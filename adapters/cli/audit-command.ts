@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import type { AuditEntry } from '../../engine/console/audit.js';
+import { AUDIT_ACTIONS, type AuditEntry } from '../../engine/console/audit.js';
+import { auditVerifyCommand } from './audit-verify-command.js';
 import { withHubOptions, withSession, type HubOptions } from './console-session.js';
 import { pageFooter, when } from './formats.js';
 import { printJson, printText, terminalWidth } from './output.js';
@@ -23,19 +24,20 @@ interface AuditPage {
 
 /**
  * `cpisx audit`: who did what to which messages, newest first. `--user` is the signed-in
- * account; the filter on who acted is `--by`.
+ * account; the filter on who acted is `--by`. `cpisx audit verify` checks the chain.
  */
 export function auditCommand(): Command {
   const command = new Command('audit')
     .description('the audit log of staff actions, newest first')
     .option('--by <user>', 'actions of this staff user')
-    .option('--action <action>', 'login, logout, replay, replay-bulk, replay-bulk-finished, discard, edit-replay, unmask, nhs-number-superseded or queries-by-nhs-number')
+    .option('--action <action>', AUDIT_ACTIONS.join(', '))
     .option('--message <id>', 'actions on this message')
     .option('--from <time>', 'at or after (ISO date and time)')
     .option('--to <time>', 'at or before (ISO date and time)')
     .option('--limit <n>', 'how many to show (1-500, default 50)')
     .option('--offset <n>', 'how many to skip')
-    .option('--json', 'print the API\'s JSON');
+    .option('--json', 'print the API\'s JSON')
+    .addCommand(auditVerifyCommand());
   return withHubOptions(command).action((o: AuditOptions) => withSession(o, async (session) => {
     const query = { user: o.by, action: o.action, messageId: o.message, from: o.from, to: o.to, limit: o.limit, offset: o.offset };
     const page = await session.get<AuditPage>('/audit', query);

@@ -2,7 +2,8 @@ import type { ConsoleErrorCode } from '../../engine/console/errors.js';
 import type { FhirIssueCode } from '../../engine/cpis/fhir/operation-outcome.js';
 
 /** The APIs' codes (console, CP-IS query), and what only the command line can run into. */
-export type CliCode = ConsoleErrorCode | FhirIssueCode | 'INVALID_CLIENT' | 'CONFIG_INVALID' | 'USAGE' | 'UNREACHABLE' | 'BAD_ANSWER' | 'CANCELLED' | 'PASSWORD_MISMATCH' | 'INTERRUPTED' | 'NOT_NOTIFIED';
+export type CliCode = ConsoleErrorCode | FhirIssueCode | 'INVALID_CLIENT' | 'CONFIG_INVALID' | 'USAGE' | 'UNREACHABLE' | 'BAD_ANSWER' | 'CANCELLED' | 'PASSWORD_MISMATCH' | 'INTERRUPTED' | 'NOT_NOTIFIED'
+  | 'CHAIN_BROKEN' | 'WEAK_PASSWORD';
 
 /** What a command failed with: printed as `cpisx: CODE: message`, exiting with `exitCode`. */
 export class CliError extends Error {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CONSOLE_ERRORS, type ConsoleErrorCode } from '../../engine/console/errors.js';
 import { CliError, usageError } from './cli-error.js';
 import { fetchHub } from './hub-fetch.js';
+import { forgetCookie, keepCookie, keptCookie } from './kept-session.js';
 import { interactive, readSecret } from './prompt.js';
 
 export const DEFAULT_HUB = 'http://127.0.0.1:8700';
@@ -22,23 +23,45 @@ export function withHubOptions(command: Command): Command {
     .option('--user <name>', 'your staff account (default: CPISX_USER)');
 }
 
+interface SessionAnswer {
+  username: string;
+  csrfToken: string;
+}
+
 /**
- * One run's staff session on the console API, the CLI's only way in: the same
- * sign-in, roles, CSRF token and audit as the web pages.
+ * A staff session on the console API, the CLI's only way in: the same sign-in, roles,
+ * CSRF token and audit as the web pages. One session serves the commands that follow
+ * (kept-session.ts), so a sign-in is audited once per session rather than per command;
+ * `cpisx logout` ends it, or the hub's idle timeout.
  */
 export class ConsoleSession {
   private constructor(private readonly hub: string, private readonly cookie: string, private readonly csrfToken: string) {}
 
+  /** The kept session while the hub still takes it; otherwise a sign-in, kept for the next command. */
   static async open(options: HubOptions): Promise<ConsoleSession> {
-    const hub = (options.hub ?? process.env.CPISX_HUB ?? DEFAULT_HUB).replace(/\/+$/, '');
-    const username = options.user ?? process.env.CPISX_USER;
-    if (!username) throw usageError('say who you are: --user NAME or CPISX_USER');
+    const { hub, username } = whereAndWho(options);
+    const kept = await ConsoleSession.resume(hub, username);
+    if (kept) return kept;
     const password = process.env.CPISX_PASSWORD ?? (await askPassword(username, hub));
     const res = await call(hub, 'POST', '/login', { body: { username, password } });
-    const { csrfToken } = (await answer(res)) as { csrfToken: string };
+    const { csrfToken } = (await answer(res)) as SessionAnswer;
     const cookie = res.headers.get('set-cookie')?.split(';')[0];
     if (!cookie) throw new CliError('BAD_ANSWER', `${hub} signed you in without a session cookie`);
+    await keepCookie(hub, username, cookie).catch((err: Error) => process.stderr.write(`cpisx: the session could not be kept for the next command: ${err.message}\n`));
     return new ConsoleSession(hub, cookie, csrfToken);
+  }
+
+  /** The kept session, if there is one and the hub still takes it (which restarts its idle time). */
+  static async resume(hub: string, username: string): Promise<ConsoleSession | undefined> {
+    const cookie = await keptCookie(hub, username);
+    if (!cookie) return undefined;
+    const res = await call(hub, 'GET', '/session', { cookie });
+    if (res.status === 401) {
+      await forgetCookie(hub, username);
+      return undefined;
+    }
+    const session = (await answer(res)) as SessionAnswer;
+    return session.username === username ? new ConsoleSession(hub, cookie, session.csrfToken) : undefined;
   }
 
   async get<T>(path: string, query: Query = {}): Promise<T> {
@@ -50,9 +73,10 @@ export class ConsoleSession {
     return (await answer(await this.call('POST', path, body))) as T;
   }
 
-  /** Ends the session at once rather than leaving it to expire. */
-  async close(): Promise<void> {
+  /** Ends the session at the hub (audited there) and forgets it here. */
+  async close(username: string): Promise<void> {
     await answer(await this.call('POST', '/logout'));
+    await forgetCookie(this.hub, username);
   }
 
   private call(method: string, path: string, body?: unknown): Promise<Response> {
@@ -60,18 +84,18 @@ export class ConsoleSession {
   }
 }
 
-/**
- * Runs the work in a session, signing out after it whether it worked or not. A sign-out
- * that fails is not reported: the work's outcome is what counts (a script must not retry
- * a replay that was done), and the session expires on its own.
- */
+/** The hub, without a trailing slash, and the username, or a usage error. */
+export function whereAndWho(options: HubOptions): { hub: string; username: string } {
+  const hub = (options.hub ?? process.env.CPISX_HUB ?? DEFAULT_HUB).replace(/\/+$/, '');
+  // Lowercased as the hub does at sign-in, so `--user Admin` finds admin's kept session.
+  const username = (options.user ?? process.env.CPISX_USER)?.trim().toLowerCase();
+  if (!username) throw usageError('say who you are: --user NAME or CPISX_USER');
+  return { hub, username };
+}
+
+/** Runs the work in the user's session; the session stays open for the next command. */
 export async function withSession<T>(options: HubOptions, work: (session: ConsoleSession) => Promise<T>): Promise<T> {
-  const session = await ConsoleSession.open(options);
-  try {
-    return await work(session);
-  } finally {
-    await session.close().catch(() => undefined);
-  }
+  return work(await ConsoleSession.open(options));
 }
 
 async function askPassword(username: string, hub: string): Promise<string> {

@@ -4,6 +4,7 @@ import { adapterCommand } from './adapter-command.js';
 import { auditCommand } from './audit-command.js';
 import { failedCommand } from './failed-command.js';
 import { consoleCommand } from './hash-password-command.js';
+import { logoutCommand } from './logout-command.js';
 import { mailboxCommand } from './mailbox-command.js';
 import { messageCommand, messagesCommand } from './messages-command.js';
 import { nhsNumberCommand } from './nhs-number-command.js';
@@ -25,6 +26,7 @@ const program = new Command('cpisx')
   .addCommand(messageCommand())
   .addCommand(nhsNumberCommand())
   .addCommand(queryCommand())
-  .addCommand(consoleCommand());
+  .addCommand(consoleCommand())
+  .addCommand(logoutCommand());
 
 await runProgram(program);

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 import type { ConsoleErrorCode } from './errors.js';
+import { chainHash, fieldMap, verifyChain, type ChainCheck } from './audit-chain.js';
 import type { ConsoleKeys } from './keys.js';
 
-export const AUDIT_ACTIONS = ['login', 'logout', 'replay', 'replay-bulk', 'replay-bulk-finished', 'discard', 'edit-replay', 'unmask', 'nhs-number-superseded', 'queries-by-nhs-number'] as const;
+export const AUDIT_ACTIONS = ['login', 'logout', 'replay', 'replay-bulk', 'replay-bulk-finished', 'discard', 'edit-replay', 'unmask', 'nhs-number-superseded', 'queries-by-nhs-number', 'unlock'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who did what to which messages, from where, and how it ended (`ok` or the refusal's code). */
@@ -21,6 +21,8 @@ export interface AuditEntry extends AuditEvent {
   id: string;
 }
 
+export type { ChainBreak, ChainCheck, ChainProblem } from './audit-chain.js';
+
 export interface AuditFilter {
   user?: string;
   action?: string;
@@ -31,23 +33,29 @@ export interface AuditFilter {
   limit?: number;
 }
 
-export type ChainCheck = { ok: true; count: number } | { ok: false; count: number; brokenAt: string };
-
 /**
- * Appends only if the stream's last hash is still the one the caller chained to
- * (another process may have appended meanwhile), and indexes the entry by message.
- * KEYS: stream, then one index list per message id. ARGV: previous hash, event, hash.
+ * Appends only if the chain's head is still the one the caller chained to (another
+ * process may have appended meanwhile), moves the anchor to the new entry in the same
+ * step, and indexes the entry by message. The head is the anchor's hash; a log from
+ * before anchors is anchored here, at its last entry, by its first append.
+ * KEYS: stream, anchor, then one index list per message id. ARGV: previous hash, event, hash, time.
  */
 const APPEND = `
-local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local head = ''
-if #last > 0 then
-  local fields = last[1][2]
-  for i = 1, #fields, 2 do if fields[i] == 'hash' then head = fields[i + 1] end end
+local head = redis.call('HGET', KEYS[2], 'hash')
+local count = tonumber(redis.call('HGET', KEYS[2], 'count'))
+if not head then
+  head = ''
+  count = redis.call('XLEN', KEYS[1])
+  local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+  if #last > 0 then
+    local fields = last[1][2]
+    for i = 1, #fields, 2 do if fields[i] == 'hash' then head = fields[i + 1] end end
+  end
 end
 if head ~= ARGV[1] then return false end
 local id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[2], 'prev', ARGV[1], 'hash', ARGV[3])
-for i = 2, #KEYS do redis.call('RPUSH', KEYS[i], id) end
+redis.call('HSET', KEYS[2], 'hash', ARGV[3], 'count', count + 1, 'id', id, 'at', ARGV[4])
+for i = 3, #KEYS do redis.call('RPUSH', KEYS[i], id) end
 return id`;
 
 declare module 'ioredis' {
@@ -59,15 +67,11 @@ declare module 'ioredis' {
 const PAGE = 500;
 const MAX_RACES = 100;
 
-export function chainHash(prev: string, event: string): string {
-  return createHash('sha256').update(prev).update('\n').update(event).digest('hex');
-}
-
 /**
  * The audit log: a Redis stream where each entry carries the hash of the one before,
- * so editing or removing an entry breaks the chain that `verify` walks. This class
- * has no way to change or remove an entry. (Cutting entries off the end leaves a
- * valid chain; a copy of the head hash kept elsewhere would catch that.)
+ * so editing or removing an entry breaks the chain that `verify` walks, and an anchor
+ * (a separate key) holds the last entry's hash, so cutting entries off the end, or
+ * deleting the stream, is seen too. This class has no way to change or remove an entry.
  */
 export class AuditLog {
   constructor(private readonly redis: Redis, private readonly keys: ConsoleKeys) {
@@ -76,10 +80,10 @@ export class AuditLog {
 
   async append(event: AuditEvent): Promise<string> {
     const json = JSON.stringify(event);
-    const keys = [this.keys.audit(), ...new Set(event.messageIds)].map((k, i) => (i ? this.keys.auditByMessage(k) : k));
+    const keys = [this.keys.audit(), this.keys.auditAnchor(), ...[...new Set(event.messageIds)].map((m) => this.keys.auditByMessage(m))];
     for (let race = 0; race < MAX_RACES; race++) {
       const prev = await this.head();
-      const id = await this.redis.consoleAuditAppend(keys.length, ...keys, prev, json, chainHash(prev, json));
+      const id = await this.redis.consoleAuditAppend(keys.length, ...keys, prev, json, chainHash(prev, json), event.at);
       if (id) return id;
     }
     throw new Error('audit append lost too many races');
@@ -92,25 +96,14 @@ export class AuditLog {
     return { total: matching.length, items: matching.slice(offset, offset + limit) };
   }
 
-  /** Walks the whole chain from the first entry. */
-  async verify(): Promise<ChainCheck> {
-    let prev = '';
-    let count = 0;
-    let start = '-';
-    for (;;) {
-      const page = await this.redis.xrange(this.keys.audit(), start, '+', 'COUNT', PAGE);
-      for (const [id, fields] of page) {
-        const f = fieldMap(fields);
-        if (f.prev !== prev || f.hash !== chainHash(prev, f.event ?? '')) return { ok: false, count, brokenAt: id };
-        prev = f.hash;
-        count += 1;
-      }
-      if (page.length < PAGE) return { ok: true, count };
-      start = `(${page[page.length - 1][0]}`;
-    }
+  /** Walks the whole chain from the first entry to the anchor; the first break, if any. */
+  verify(): Promise<ChainCheck> {
+    return verifyChain(this.redis, this.keys);
   }
 
   private async head(): Promise<string> {
+    const anchored = await this.redis.hget(this.keys.auditAnchor(), 'hash');
+    if (anchored !== null) return anchored;
     const [last] = await this.redis.xrevrange(this.keys.audit(), '+', '-', 'COUNT', 1);
     return last ? fieldMap(last[1]).hash ?? '' : '';
   }
@@ -134,12 +127,6 @@ export class AuditLog {
       end = `(${page[page.length - 1][0]}`;
     }
   }
-}
-
-function fieldMap(fields: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < fields.length; i += 2) out[fields[i]] = fields[i + 1];
-  return out;
 }
 
 function toEntry([id, fields]: [string, string[]]): AuditEntry {

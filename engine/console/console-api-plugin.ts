@@ -5,6 +5,7 @@ import { AttemptLog } from '../pipeline/attempt-log.js';
 import { QueryAudit } from '../query/query-audit.js';
 import { Accounts } from './accounts.js';
 import { actionRoutes } from './action-routes.js';
+import { adminRoutes } from './admin-routes.js';
 import { AuditLog } from './audit.js';
 import { authRoutes } from './auth-routes.js';
 import type { ConsoleApiOptions, ConsoleContext } from './context.js';
@@ -41,6 +42,7 @@ export async function consoleApiPlugin(app: FastifyInstance, options: ConsoleApi
   await readRoutes(app, ctx);
   await searchRoutes(app, ctx);
   await actionRoutes(app, ctx);
+  await adminRoutes(app, ctx);
 }
 
 function consoleContext(options: ConsoleApiOptions): ConsoleContext {

@@ -11,7 +11,7 @@ export const CONSOLE_ERRORS = {
   UNAUTHENTICATED: { status: 401, message: 'sign in first; the session is missing or has expired' },
   CSRF: { status: 403, message: 'the x-csrf-token header is missing or wrong' },
   FORBIDDEN: { status: 403, message: 'your role may not do this' },
-  NOT_FOUND: { status: 404, message: 'no such message, operation or route' },
+  NOT_FOUND: { status: 404, message: 'no such message, operation, account or route' },
   NOT_FAILED: { status: 409, message: 'no failed message with this id' },
   NOT_EDITABLE: { status: 409, message: 'the hub has no schema for this message\'s workflow' },
   TOO_LARGE: { status: 413, message: 'the request body is too large' },

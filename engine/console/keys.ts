@@ -10,5 +10,7 @@ export class ConsoleKeys {
   session(digest: string): string { return `${this.base}:session:${digest}`; }
   failedLogins(username: string): string { return `${this.base}:failed-logins:${username}`; }
   audit(): string { return `${this.base}:audit`; }
+  /** The chain's tail kept apart from the stream (hash, count, id, at), so cutting the end off is seen. */
+  auditAnchor(): string { return `${this.base}:audit:anchor`; }
   auditByMessage(messageId: string): string { return `${this.base}:audit:msg:${messageId}`; }
 }

@@ -53,4 +53,11 @@ export class Lockout {
   async succeeded(username: string): Promise<void> {
     await this.redis.del(this.keys.failedLogins(username));
   }
+
+  /** An admin's unlock: the count goes, whatever it was; true if it had locked the username. */
+  async unlock(username: string): Promise<boolean> {
+    const key = this.keys.failedLogins(username);
+    const [[, count]] = (await this.redis.multi().get(key).del(key).exec()) as [[null, string | null], [null, number]];
+    return Number(count ?? 0) > this.policy.attempts;
+  }
 }

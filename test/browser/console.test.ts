@@ -169,12 +169,13 @@ describe('the support console in a browser', () => {
     const page = await openConsole();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const links = page.locator('header nav a');
-    await expect(links.count()).resolves.toBe(6);
-    await expect(Promise.all([0, 1, 2, 3, 4, 5].map((i) => links.nth(i).isVisible()))).resolves.toEqual([false, false, false, false, false, false]);
+    await expect(links.count()).resolves.toBe(7);
+    await expect(Promise.all([0, 1, 2, 3, 4, 5, 6].map((i) => links.nth(i).isVisible()))).resolves.toEqual([false, false, false, false, false, false, false]);
     await signIn(page, 'operator-password');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await expect(page.getByRole('link', { name: 'Failed messages' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('link', { name: 'NHS numbers' }).isVisible()).resolves.toBe(false); // admins only
+    await expect(page.getByRole('link', { name: 'Admin' }).isVisible()).resolves.toBe(false);
     await page.close();
   });
 
@@ -198,6 +199,25 @@ describe('the support console in a browser', () => {
     expect(await mesh('LA708CSC').count()).toBe(0);
     // The refused pair of numbers was a 400, which the browser logs: expected here, and only that.
     expect(pageErrors.splice(0)).toEqual([expect.stringContaining('status of 400')]);
+    await page.close();
+  });
+
+  test('an admin verifies the audit chain and unlocks a locked account', async () => {
+    const staff = (password: string) => fetch(`${url}/console/api/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer', password }),
+    });
+    for (let i = 0; i < 6; i++) await staff(`guess-${i}`);
+    expect((await staff('viewer-password')).status).toBe(429);
+    const page = await openConsole();
+    await signIn(page, 'admin-password', 'admin');
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: 'Verify the audit chain' }).click();
+    await page.getByText(/^Intact: \d+ entries\. Its tail is anchored\.$/).waitFor();
+    await page.getByLabel('Username').fill('viewer');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText('Unlocked viewer.', { exact: true }).waitFor();
+    expect((await staff('viewer-password')).status).toBe(200);
+    expect(pageErrors).toEqual([]);
     await page.close();
   });
 

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { PASSWORDS } from '../console/staff.js';
@@ -11,12 +14,23 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `cpisx …` as a real process, its stdin, stdout and stderr pipes (not a terminal); `input` is written to stdin. */
-export function cpisx(args: string[], env: Record<string, string | undefined> = {}, input = ''): Promise<CliRun> {
-  const child = spawn(process.execPath, ['--import', TSX, 'adapters/cli/cpisx.ts', ...args], {
-    env: { ...process.env, NODE_OPTIONS: '', CPISX_HUB: undefined, CPISX_USER: undefined, CPISX_PASSWORD: undefined, ...env },
+/**
+ * Starts a cpisx process with none of the caller's CPISX_ settings, and a state directory
+ * of its own, removed when it ends (so no kept session is shared), unless `env` names one.
+ */
+function spawnCli(command: string, args: string[], env: Record<string, string | undefined>) {
+  const state = env.XDG_STATE_HOME ?? mkdtempSync(join(tmpdir(), 'cpisx-state-'));
+  const child = spawn(command, args, {
+    env: { ...process.env, NODE_OPTIONS: '', CPISX_HUB: undefined, CPISX_USER: undefined, CPISX_PASSWORD: undefined, ...env, XDG_STATE_HOME: state },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  if (!env.XDG_STATE_HOME) child.once('close', () => rmSync(state, { recursive: true, force: true }));
+  return child;
+}
+
+/** `cpisx …` as a real process, its stdin, stdout and stderr pipes (not a terminal); `input` is written to stdin. */
+export function cpisx(args: string[], env: Record<string, string | undefined> = {}, input = ''): Promise<CliRun> {
+  const child = spawnCli(process.execPath, ['--import', TSX, 'adapters/cli/cpisx.ts', ...args], env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -47,10 +61,7 @@ const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
  */
 export function cpisxOnTerminal(args: string[], env: Record<string, string | undefined>, answers: [prompt: string, typed: string][]): Promise<TerminalRun> {
   const command = [process.execPath, '--import', TSX, 'adapters/cli/cpisx.ts', ...args].map(quote).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], {
-    env: { ...process.env, NODE_OPTIONS: '', CPISX_HUB: undefined, CPISX_USER: undefined, CPISX_PASSWORD: undefined, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnCli('script', ['-qec', command, '/dev/null'], env);
   let screen = '';
   let answered = 0;
   const pending = [...answers];

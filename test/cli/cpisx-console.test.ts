@@ -181,7 +181,7 @@ describe('cpisx failed, audit and mailbox, through the console API', () => {
     expect((await failedNow(ids.broken)).total).toBe(0);
   }, SLOW);
 
-  test('audit lists the CLI\'s actions with who did them, from where and why; and the CLI signs out after each run', async () => {
+  test('audit lists the CLI\'s actions with who did them, from where and why', async () => {
     const listed = await run('viewer', 'audit', '--by', 'operator', '--action', 'discard');
     expect(listed.code).toBe(0);
     const [header, ...rows] = listed.stdout.trimEnd().split('\n');
@@ -193,10 +193,6 @@ describe('cpisx failed, audit and mailbox, through the console API', () => {
     const json = JSON.parse((await run('viewer', 'audit', '--message', ids.broken, '--limit', '3', '--json')).stdout);
     expect(json.items).toHaveLength(3);
     expect(json.items[0]).toMatchObject({ user: 'operator', action: 'discard', outcome: 'ok', detail: 'trust resent it as ATT-9' });
-    const sessions = await audited({ user: 'admin' });
-    const ended = (action: string) => sessions.filter((e: { action: string; outcome: string }) => e.action === action && e.outcome === 'ok');
-    expect(ended('login').length).toBeGreaterThan(0);
-    expect(ended('logout')).toHaveLength(ended('login').length);
   }, SLOW);
 
   test('mailbox list and show', async () => {

@@ -1,6 +1,7 @@
 /* global document, location, window, URLSearchParams */
 import { ApiError, get, HUB_UNREACHABLE, post, useCsrfToken } from './api.js';
 import { h, notice, replace } from './dom.js';
+import { adminPage } from './admin.js';
 import { auditPage } from './audit.js';
 import { failedPage } from './failed.js';
 import { time } from './format.js';
@@ -13,7 +14,7 @@ import { queriesPage } from './queries.js';
 import { searchPage } from './search.js';
 
 /** Hash routes (`#/failed?reason=X`, `#/message/<id>`): one page, bookmarkable views, a working back button. */
-const ROUTES = { login: loginPage, overview: overviewPage, failed: failedPage, message: messagePage, audit: auditPage, queries: queriesPage, 'nhs-numbers': nhsNumbersPage, search: searchPage, mailbox: mailboxPage };
+const ROUTES = { login: loginPage, overview: overviewPage, failed: failedPage, message: messagePage, audit: auditPage, queries: queriesPage, 'nhs-numbers': nhsNumbersPage, search: searchPage, mailbox: mailboxPage, admin: adminPage };
 
 const RANK = { viewer: 0, operator: 1, admin: 2 };
 
@@ -41,6 +42,7 @@ function setSession(value) {
   document.getElementById('nav').hidden = !value;
   document.getElementById('logout').hidden = !value;
   document.getElementById('nav-nhs-numbers').hidden = value?.role !== 'admin';
+  document.getElementById('nav-admin').hidden = value?.role !== 'admin';
   replace(document.getElementById('who'), value ? `${value.username} (${value.role})` : '');
 }
 
