@@ -3,7 +3,7 @@ import type { ConsoleErrorCode } from './errors.js';
 import { chainHash, fieldMap, verifyChain, type ChainCheck } from './audit-chain.js';
 import type { ConsoleKeys } from './keys.js';
 
-export const AUDIT_ACTIONS = ['login', 'logout', 'replay', 'replay-bulk', 'replay-bulk-finished', 'discard', 'edit-replay', 'unmask', 'nhs-number-superseded', 'queries-by-nhs-number', 'unlock'] as const;
+export const AUDIT_ACTIONS = ['login', 'logout', 'replay', 'replay-bulk', 'replay-bulk-finished', 'discard', 'edit-replay', 'unmask', 'nhs-number-superseded', 'queries-by-nhs-number', 'messages-by-nhs-number', 'unlock'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who did what to which messages, from where, and how it ended (`ok` or the refusal's code). */
