@@ -51,6 +51,7 @@ export interface RedisEnv {
   sentinelName?: string;
   clusterNodes?: HostPort[];
   password?: string;
+  replicaAcks?: number;
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -93,13 +94,18 @@ export function redisSettings(file: RedisFileSettings | undefined, env: RedisEnv
     ...chosen,
     password: env.password ?? file?.password,
     tls: file?.tls,
-    replicaAcks: file?.replicaAcks ?? 0,
+    replicaAcks: env.replicaAcks ?? file?.replicaAcks ?? 0,
     replicaAckTimeout: file?.replicaAckTimeout ?? DEFAULT_REPLICA_ACK_TIMEOUT,
   };
 }
 
-/** REDIS_URL, REDIS_SENTINELS (+ REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES, at most one; REDIS_PASSWORD with any. */
+/**
+ * REDIS_URL, REDIS_SENTINELS (+ REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES, at most one;
+ * REDIS_PASSWORD and REDIS_REPLICA_ACKS with any. An empty REDIS_URL counts as unset: a
+ * compose override file cannot remove the base file's variable (compose.ha.yml).
+ */
 export function redisEnv(env: NodeJS.ProcessEnv): RedisEnv {
+  if (env.REDIS_URL === '') env = { ...env, REDIS_URL: undefined };
   if (env.REDIS_URL !== undefined && !isRedisUrl(env.REDIS_URL)) throw new SettingError(`REDIS_URL ${redactUrl(env.REDIS_URL)}: not a redis:// or rediss:// URL`);
   const nodes = (name: string) => {
     const text = env[name];
@@ -114,7 +120,12 @@ export function redisEnv(env: NodeJS.ProcessEnv): RedisEnv {
   if (given.length > 1) throw new SettingError(`${given.join(' and ')} are both set: give one (a single Redis, a Sentinel group or a Cluster)`);
   if (env.REDIS_SENTINEL_NAME === '') throw new SettingError('REDIS_SENTINEL_NAME is empty: give the master group name the sentinels monitor');
   if (env.REDIS_PASSWORD === '') throw new SettingError('REDIS_PASSWORD is empty: unset it, or give the password');
-  return { url: env.REDIS_URL, sentinels, sentinelName: env.REDIS_SENTINEL_NAME, clusterNodes, password: env.REDIS_PASSWORD };
+  const acks = env.REDIS_REPLICA_ACKS;
+  if (acks !== undefined && !/^(\d|1[0-6])$/.test(acks)) throw new SettingError(`REDIS_REPLICA_ACKS ${acks}: not a number of replicas (0-16)`);
+  return {
+    url: env.REDIS_URL, sentinels, sentinelName: env.REDIS_SENTINEL_NAME, clusterNodes, password: env.REDIS_PASSWORD,
+    replicaAcks: acks === undefined ? undefined : Number(acks),
+  };
 }
 
 /** Redis as the environment alone says (benchmarks, the demo, tests): REDIS_URL or its default, or a Sentinel group or Cluster. */

@@ -33,3 +33,8 @@ test("the environment's topology and password replace the file's; the file's dur
 test('a URL is described with its password hidden', () => {
   expect(describeRedis(redisSettings(file({ url: 'rediss://:hunter2@r.example:6380' }), redisEnv({})))).toBe('redis.url rediss://:***@r.example:6380');
 });
+
+test('REDIS_REPLICA_ACKS beats the file; an empty REDIS_URL (a compose override) is unset', () => {
+  const settings = redisSettings(file({ replicaAcks: 2 }), redisEnv({ REDIS_URL: '', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'cpis', REDIS_REPLICA_ACKS: '1' }));
+  expect(settings).toMatchObject({ source: 'REDIS_SENTINELS', replicaAcks: 1 });
+});

@@ -25,6 +25,8 @@ let group: SentinelGroup | undefined;
 let hub: HubProcess | undefined;
 
 afterEach(async () => {
+  const errs = (hub?.output() ?? '').split('\n').filter((l) => /error|fail/i.test(l));
+  console.log('DEBUG hub errors', errs.length, [...new Set(errs.map((l) => l.replace(/"timestamp":"[^"]*"|[0-9A-F]{20,}|FO-\d+/g, '')))].slice(0, 30).join('\n'));
   await hub?.stop('SIGKILL');
   await group?.stop();
   hub = undefined;
@@ -88,14 +90,18 @@ async function failover(replicaAcks: number): Promise<Run> {
 
   const trust = meshClient(url, 'RR8PAS');
   let sent = 0;
+  const order: string[] = [];
+  let killAtSent = 0;
   const stream = inParallel(attendances, SENDERS, async (a, i) => {
     await sleep(Math.random() * 150);
     const body = attendanceXml(a.nhsNumber, a.attendanceId, { viewedBy: { name: `Dr Failover ${i}`, role: 'Registrar' } });
     a.messageId = await sendUntilAccepted(trust, body, a.attendanceId);
     sent++;
+    order.push(a.attendanceId);
   });
   const killer = (async () => {
     await waitFor(async () => sent >= ATTENDANCES / 3, 60_000, () => `${sent} sent`, 20);
+    killAtSent = sent;
     const killedPort = await group!.killMaster();
     return { killedPort, readiness: await watchReadiness(url, () => streaming) };
   })();
@@ -116,6 +122,8 @@ async function failover(replicaAcks: number): Promise<Run> {
   const { killedPort, readiness } = await killer;
 
   const acknowledged = attendances.filter((a) => a.messageId !== undefined);
+  const seen = new Set(collected.get('RR8PAS')!.flatMap((m) => { const r = parseFlagResponse(m.body); return r.ok ? [r.value.attendanceId] : []; }));
+  console.log('DEBUG order', order.join(' '), 'killAt', killAtSent, 'lost', acknowledged.filter((a) => !seen.has(a.attendanceId)).map((a) => a.attendanceId).join(' '));
   const got = (id: string) => collected.get(id)!;
   const byLa = { '706': got('LA706CSC'), '708': got('LA708CSC') };
   return {

@@ -22,7 +22,7 @@ test('flags beat their environment variables for the role and the number of proc
 test('the defaults', () => {
   expect(hubSettings([], {})).toEqual({
     configFile: 'config/sample.yaml', role: 'all', processes: 1, port: 8700, host: '0.0.0.0',
-    redis: { url: undefined, sentinels: undefined, sentinelName: undefined, clusterNodes: undefined, password: undefined },
+    redis: { url: undefined, sentinels: undefined, sentinelName: undefined, clusterNodes: undefined, password: undefined, replicaAcks: undefined },
     keyPrefix: undefined, logLevel: 'info',
   });
 });
@@ -35,6 +35,7 @@ test.each([
   [{ REDIS_SENTINELS: '10.0.0.1:26379,10.0.0.2' }, [], 'REDIS_SENTINELS 10.0.0.1:26379,10.0.0.2: not a list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379'],
   [{ REDIS_CLUSTER_NODES: 'a:70000' }, [], 'REDIS_CLUSTER_NODES a:70000: not a list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379'],
   [{ REDIS_URL: 'redis://a:6379', REDIS_SENTINELS: 'b:26379' }, [], 'REDIS_URL and REDIS_SENTINELS are both set: give one (a single Redis, a Sentinel group or a Cluster)'],
+  [{ REDIS_REPLICA_ACKS: '17' }, [], 'REDIS_REPLICA_ACKS 17: not a number of replicas (0-16)'],
   [{ REDIS_PASSWORD: '' }, [], 'REDIS_PASSWORD is empty: unset it, or give the password'],
   [{ LOG_LEVEL: 'loud' }, [], 'LOG_LEVEL loud: not a log level (error, warn, info, http, verbose, debug, silly)'],
   [{ HUB_ROLE: 'boss' }, [], 'HUB_ROLE boss: not a role (all, api, worker)'],
