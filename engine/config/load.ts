@@ -31,7 +31,16 @@ function resolveSecrets(cfg: HubConfigFile, file: string, env: NodeJS.ProcessEnv
     file,
     sharedKey,
     mailboxes: cfg.mailboxes.map((m, i) => ({ ...m, password: secretAt(m.password, `mailboxes[${i}].password`) })),
-    redis: cfg.redis && { ...cfg.redis, password: cfg.redis.password && secretAt(cfg.redis.password, 'redis.password') },
+    redis: cfg.redis && resolveRedis(cfg.redis, secretAt),
     queryClients: cfg.queryClients.map(({ secret, ...c }, i) => (secret === undefined ? c : { ...c, secret: secretAt(secret, `queryClients[${i}].secret`) })),
+  };
+}
+
+function resolveRedis(redis: NonNullable<HubConfigFile['redis']>, secretAt: (source: SecretSource, path: string) => string): RedisFileSettings {
+  const { sentinels, password, ...rest } = redis;
+  return {
+    ...rest,
+    password: password && secretAt(password, 'redis.password'),
+    sentinels: sentinels && { ...sentinels, password: sentinels.password && secretAt(sentinels.password, 'redis.sentinels.password') },
   };
 }

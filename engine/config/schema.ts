@@ -141,7 +141,8 @@ const redisNode = z.string().refine((text) => parseNode(text) !== undefined, 'a 
 /** Where Redis is: one of url, sentinels or cluster (none means REDIS_URL or its default). */
 const redisSection = z.object({
   url: z.string().refine(isRedisUrl, 'not a redis:// or rediss:// URL').optional(),
-  sentinels: z.object({ nodes: z.array(redisNode).min(1), name: z.string().min(1) }).strict().optional(),
+  /** `password`: the sentinels' own (`requirepass` in sentinel.conf), when they have one. */
+  sentinels: z.object({ nodes: z.array(redisNode).min(1), name: z.string().min(1), password: secret.optional() }).strict().optional(),
   cluster: z.object({ nodes: z.array(redisNode).min(1) }).strict().optional(),
   password: secret.optional(),
   /** Files for TLS to Sentinel or Cluster nodes (a single Redis may say rediss:// instead). */
@@ -207,7 +208,9 @@ function crossReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
     if (!orgs.has(m.organisation)) issue(['mailboxes', i, 'organisation'], `no organisation with ODS code ${m.organisation}`);
     if (typeof m.password === 'string' && !cfg.sample) issue(['mailboxes', i, 'password'], 'inline passwords are for sample files only; use {env: VAR} or {file: path}');
   });
-  if (typeof cfg.redis?.password === 'string' && !cfg.sample) issue(['redis', 'password'], 'an inline password is for sample files only; use {env: VAR} or {file: path}');
+  for (const [path, value] of [[['redis', 'password'], cfg.redis?.password], [['redis', 'sentinels', 'password'], cfg.redis?.sentinels?.password]] as const) {
+    if (typeof value === 'string' && !cfg.sample) issue([...path], 'an inline password is for sample files only; use {env: VAR} or {file: path}');
+  }
   if (typeof cfg.sharedKey === 'string' && !cfg.sample) issue(['sharedKey'], 'an inline shared key is for sample files only; use {env: VAR} or {file: path}');
   cfg.workflows.forEach((w, i) => {
     for (const side of ['senders', 'recipients'] as const) {

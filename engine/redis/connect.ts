@@ -31,8 +31,8 @@ export function connectRedis(settings: RedisSettings, purpose: RedisPurpose = 'c
   if (topology.kind === 'sentinel') {
     return new Redis({
       ...options, sentinels: topology.sentinels, name: topology.name,
-      // The sentinels are asked over TLS too when the data nodes are, and with the same password.
-      sentinelPassword: settings.password, enableTLSForSentinelMode: options.tls !== undefined, sentinelTLS: options.tls,
+      // The sentinels are asked over TLS too when the data nodes are (Redis's tls-port serves both).
+      sentinelPassword: topology.sentinelPassword, enableTLSForSentinelMode: options.tls !== undefined, sentinelTLS: options.tls,
       failoverDetector: true,
     });
   }

@@ -12,7 +12,7 @@ export interface HostPort {
 
 export type RedisTopology =
   | { kind: 'single'; url: string }
-  | { kind: 'sentinel'; sentinels: HostPort[]; name: string }
+  | { kind: 'sentinel'; sentinels: HostPort[]; name: string; sentinelPassword?: string }
   | { kind: 'cluster'; nodes: HostPort[] };
 
 /** TLS files (paths), for a Sentinel group or Cluster; a single Redis may also say `rediss://`. */
@@ -36,7 +36,7 @@ export interface RedisSettings {
 /** The `redis:` section as the configuration file gives it, its password resolved. */
 export interface RedisFileSettings {
   url?: string;
-  sentinels?: { nodes: string[]; name: string };
+  sentinels?: { nodes: string[]; name: string; password?: string };
   cluster?: { nodes: string[] };
   password?: string;
   tls?: RedisTls;
@@ -152,7 +152,7 @@ function envTopology(env: RedisEnv, file: RedisFileSettings | undefined): Pick<R
     // The group name may stay in the file while the environment moves the sentinels.
     const name = env.sentinelName ?? file?.sentinels?.name;
     if (!name) throw new SettingError('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the master group name the sentinels monitor');
-    return { topology: { kind: 'sentinel', sentinels: env.sentinels, name }, source: 'REDIS_SENTINELS' };
+    return { topology: { kind: 'sentinel', sentinels: env.sentinels, name, sentinelPassword: file?.sentinels?.password }, source: 'REDIS_SENTINELS' };
   }
   if (env.clusterNodes) return { topology: { kind: 'cluster', nodes: env.clusterNodes }, source: 'REDIS_CLUSTER_NODES' };
   return undefined;
@@ -161,7 +161,10 @@ function envTopology(env: RedisEnv, file: RedisFileSettings | undefined): Pick<R
 /** The schema has checked the nodes and that at most one topology is given. */
 function fileTopology(file: RedisFileSettings): Pick<RedisSettings, 'topology' | 'source'> | undefined {
   if (file.url) return { topology: { kind: 'single', url: file.url }, source: 'redis.url' };
-  if (file.sentinels) return { topology: { kind: 'sentinel', sentinels: file.sentinels.nodes.map(checkedNode), name: file.sentinels.name }, source: 'redis.sentinels' };
+  if (file.sentinels) {
+    const { nodes, name, password } = file.sentinels;
+    return { topology: { kind: 'sentinel', sentinels: nodes.map(checkedNode), name, sentinelPassword: password }, source: 'redis.sentinels' };
+  }
   if (file.cluster) return { topology: { kind: 'cluster', nodes: file.cluster.nodes.map(checkedNode) }, source: 'redis.cluster' };
   return undefined;
 }
