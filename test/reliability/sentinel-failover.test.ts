@@ -5,7 +5,7 @@ import { attendanceXml } from '../support/cpis.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
 import { GROUP_NAME, startSentinelGroup, type SentinelGroup } from '../support/sentinel-group.js';
 import {
-  drain, inParallel, loadPlans, meshClient, nhsNumbers, replyProblems, sampleConfigWith, sleep, waitFor, type Collected, type SentAttendance,
+  inParallel, loadPlans, meshClient, nhsNumbers, replyProblems, sampleConfigWith, sleep, waitFor, type Collected, type SentAttendance,
 } from '../support/worker-processes.js';
 
 /*
@@ -151,13 +151,32 @@ async function sendUntilAccepted(trust: MeshClient, body: string, localId: strin
   return undefined; // never accepted: not counted as acknowledged
 }
 
-/** Collects (downloads and acknowledges) what arrives, as a system polling its inbox does, riding through failures. */
+/**
+ * Collects what arrives as a system polling its inbox does, riding through failures: a
+ * message counts as received once its acknowledgement is answered; one whose download or
+ * acknowledgement failed is still listed next time and taken again.
+ */
 async function poll(mesh: MeshClient, into: Collected[], going: () => boolean): Promise<void> {
+  let last = false;
   do {
-    into.push(...await drain(mesh, 4).catch(() => []));
+    last = !going();
+    const ids: string[] = [];
+    try {
+      for await (const id of mesh.inboxIds({ maxResults: 5000 })) ids.push(id);
+    } catch {
+      if (last) throw new Error('the final listing failed');
+    }
+    await inParallel(ids, 4, async (id) => {
+      try {
+        const m = await mesh.download(id);
+        await mesh.acknowledge(id);
+        into.push({ id, workflowId: m.headers.workflowId ?? '', messageType: m.headers.messageType, localId: m.headers.localId, body: m.body });
+      } catch {
+        // taken again on the next round
+      }
+    });
     await sleep(300);
-  } while (going());
-  into.push(...await drain(mesh, 4));
+  } while (!last);
 }
 
 /** /health/ready every 100 ms from the kill until it has said ready for a second after saying not ready. */
