@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../engine/redis/connect.js';
+import { redisFromEnv } from '../engine/redis/settings.js';
 import { redisCpuMs } from './proc-stats.js';
 
 /**
@@ -11,11 +12,11 @@ import { redisCpuMs } from './proc-stats.js';
  *   npx tsx bench/bullmq-ceiling.ts [seconds=15] [concurrency=64] [producers=64]
  */
 const [seconds = 15, concurrency = 64, producers = 64] = process.argv.slice(2).map(Number);
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS = redisFromEnv();
 const prefix = `bench:bull:${randomUUID().slice(0, 8)}`;
 
-const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-const admin = new Redis(REDIS_URL);
+const connection = connectRedis(REDIS, 'blocking');
+const admin = connectRedis(REDIS);
 const queue = new Queue('{ceiling}', { connection, prefix });
 let done = 0;
 const worker = new Worker('{ceiling}', async () => undefined, { connection, prefix, concurrency });

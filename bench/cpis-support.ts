@@ -12,6 +12,8 @@ import { MeshClient } from '../adapters/mesh-client/index.js';
 import { makeAuthorization } from '../engine/mesh/auth-token.js';
 import { attendanceXml, LA706, LA709, nationalPlanFile, nationalRecord, nhsNumbers, PASSWORDS, planFile as samplePlanFile, planRecord, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
 import { deleteMatching } from '../scripts/redis-keys.js';
+import { connectRedis } from '../engine/redis/connect.js';
+import { redisFromEnv, singleRedis } from '../engine/redis/settings.js';
 import { commandLine, type CpuSnapshot, parentPid } from './proc-stats.js';
 
 export { cpuSnapshot, type CpuSnapshot, PeakRss, rssKb } from './proc-stats.js';
@@ -191,8 +193,9 @@ export interface Hubs {
 }
 
 /** `all`: one process doing both; `split`: one `api` and one `worker` process. */
-export async function startHubs(layout: Layout, config: string, keyPrefix: string, redisUrl: string, nodeOptions: string[]): Promise<Hubs> {
-  const env = { ...process.env, REDIS_URL: redisUrl };
+/** `redisUrl`: a Redis of the benchmark's own; otherwise the hubs find Redis as this process does, in the environment. */
+export async function startHubs(layout: Layout, config: string, keyPrefix: string, redisUrl: string | undefined, nodeOptions: string[]): Promise<Hubs> {
+  const env = redisUrl ? { ...process.env, REDIS_URL: redisUrl } : process.env;
   const processes: Child[] = [];
   const stop = async () => { await Promise.all(processes.map((p) => stopChild(p.child))); };
   try {
@@ -697,9 +700,8 @@ export function runBench(name: string, setup: BenchSetup, body: (run: BenchRun) 
     let redis: Redis | undefined;
     try {
       own = setup.redis === 'fsync' ? await startFsyncRedis(tmp.path) : undefined;
-      const redisUrl = own?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-      redis = new Redis(redisUrl);
-      hubs = await startHubs(setup.layout, setup.config(tmp.path), prefix, redisUrl, setup.hubNodeOptions);
+      redis = connectRedis(own ? singleRedis(own.url) : redisFromEnv());
+      hubs = await startHubs(setup.layout, setup.config(tmp.path), prefix, own?.url, setup.hubNodeOptions);
       for (const p of hubs.processes) p.child.once('exit', () => { hubExited = true; });
       return await body({
         hubs, redis, prefix,

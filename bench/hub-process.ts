@@ -1,6 +1,7 @@
 import { loadConfig } from '../engine/config/load.js';
 import { startHub, type HubRole } from '../engine/hub.js';
 import { createLogger } from '../engine/log.js';
+import { redisEnv, redisSettings } from '../engine/redis/settings.js';
 
 /**
  * The hub as engine/main.ts builds it, for the benchmark to run as a child process:
@@ -12,9 +13,10 @@ import { createLogger } from '../engine/log.js';
 async function run(): Promise<void> {
   const [configFile, keyPrefix, role = 'all'] = process.argv.slice(2);
   if (!['all', 'api', 'worker'].includes(role)) throw new Error(`role must be all, api or worker, not "${role}"`);
+  const config = loadConfig(configFile);
   const hub = await startHub({
-    config: loadConfig(configFile),
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    config,
+    redis: redisSettings(config.redis, redisEnv(process.env)),
     port: 0,
     host: '127.0.0.1',
     keyPrefix,

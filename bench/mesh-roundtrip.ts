@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../engine/redis/connect.js';
+import { redisFromEnv } from '../engine/redis/settings.js';
 import { Pool } from 'undici';
 import { makeAuthorization } from '../engine/mesh/auth-token.js';
 import { deleteMatching } from '../scripts/redis-keys.js';
@@ -359,7 +361,7 @@ async function main(): Promise<number> {
   let hubExited = false;
   process.once('SIGINT', () => { interrupted = true; });
   const keyPrefix = `bench:${randomUUID().slice(0, 8)}:`;
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const redis = connectRedis(redisFromEnv());
   const hub = options.url ? undefined
     : options.main ? await startMain(options.main, keyPrefix, options.hubNodeOptions)
       : await startHub(keyPrefix, options.hubNodeOptions);

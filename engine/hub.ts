@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { HubConfig } from './config/load.js';
 import type { CpisSettings } from './config/schema.js';
 import { RegisterKeys } from './register/keys.js';
@@ -37,13 +37,16 @@ import { QueryService } from './query/query-service.js';
 import { RateLimiter } from './query/rate-limit.js';
 import { QueryTokens } from './query/tokens.js';
 import { checkRedis, connectRedis, logConnectionErrors } from './redis/connect.js';
+import { redisWritable } from './redis/readiness.js';
+import { Replicas } from './redis/replicas.js';
+import type { RedisSettings } from './redis/settings.js';
 
 /** `api` serves MESH; `worker` runs the CP-IS workers; `all` does both in one process. */
 export type HubRole = 'all' | 'api' | 'worker';
 
 export interface HubOptions {
   config: HubConfig;
-  redisUrl: string;
+  redis: RedisSettings;
   port: number;
   host?: string;
   /** Redis key prefix; tests give each hub its own. */
@@ -72,10 +75,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const { config } = options;
   const role = options.role ?? 'all';
   const log = options.log ?? createLogger('hub');
-  const redis = connectRedis(options.redisUrl);
+  const redis = connectRedis(options.redis);
   let warnings: string[];
   try {
-    warnings = await checkRedis(redis, options.redisUrl);
+    warnings = await checkRedis(redis, options.redis);
   } catch (err) {
     redis.disconnect();
     throw err;
@@ -85,6 +88,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   if (config.sample) log.warn('running a sample configuration: its passwords and shared key are public test values', { file: config.file });
   for (const warning of warnings) log.warn(warning);
   logConnectionErrors(redis, log);
+  const replicas = new Replicas(redis, options.redis.replicaAcks, options.redis.replicaAckTimeout);
+  const durably = <T>(writes: () => Promise<T>) => replicas.durably(writes);
   const prefix = options.keyPrefix ?? 'cpisx:';
   const stops: (() => Promise<unknown>)[] = [];
   const every = (ms: number, task: () => Promise<unknown>, what: string) => {
@@ -103,16 +108,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   metrics.expectWorkflows(config.workflows.map((w) => w.id));
   const sweeper = new ExpirySweeper(redis, store, lifetimes, swept, log, new Keys(prefix), metrics, index);
   await watchRedisPersistence(metrics.registry, redis);
-  const cpis = config.cpis ? await startCpis(config.cpis, { redisUrl: options.redisUrl, redis, store, directory, prefix, role, log, every, stops, metrics, index, searchKeys }) : undefined;
+  const cpis = config.cpis ? await startCpis(config.cpis, { redisSettings: options.redis, durably, redis, store, directory, prefix, role, log, every, stops, metrics, index, searchKeys }) : undefined;
 
   // Every role listens: health and metrics always, the MESH API and the console unless worker-only.
   const serving = role !== 'worker';
   const app = await buildHttpApp({
-    health: { ready: async () => (await redis.ping()) === 'PONG' },
+    health: { ready: () => redisWritable(redis) },
     tls: config.mesh.tls,
     metrics: { metrics, store, directory, queues: cpis?.queues },
     mesh: serving ? {
-      store, directory, log, sharedKey: config.sharedKey, authWindowMs: config.mesh.authWindow, maxRequestBytes: config.mesh.maxRequestBytes,
+      store, directory, log, durably, sharedKey: config.sharedKey, authWindowMs: config.mesh.authWindow, maxRequestBytes: config.mesh.maxRequestBytes,
       onAccepted: (m) => { metrics.accepted(m); cpis?.arrivals.accepted(m); },
       onAcknowledged: (m) => metrics.delivered(m.workflowId),
     } : undefined,
@@ -121,7 +126,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       search: new MessageSearch(redis, index, store),
       cpis: cpis && config.cpis && { settings: config.cpis, ...cpis },
     } : undefined,
-    query: serving && cpis && config.cpis ? queryRoutes(config, config.cpis, { redis, store, directory, prefix, log, metrics, ...cpis }) : undefined,
+    query: serving && cpis && config.cpis ? queryRoutes(config, config.cpis, { redis, store, directory, prefix, log, metrics, durably, ...cpis }) : undefined,
   });
   const url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
   if (serving) every(config.mesh.expirySweepEvery, () => sweeper.sweep(), 'expiry sweep');
@@ -158,6 +163,7 @@ interface QueryParts {
   metrics: HubMetrics;
   register: RedisRegister;
   arrivals: Arrivals;
+  durably: <T>(writes: () => Promise<T>) => Promise<T>;
 }
 
 /** The point-of-care query answers from the register the workers keep, and orders notifications into their pipeline. */
@@ -172,14 +178,15 @@ function queryRoutes(config: HubConfig, settings: CpisSettings, parts: QueryPart
     tokens,
     hubAsid: settings.asid,
     callers: new QueryCallers(config, tokens, new RateLimiter(redis, prefix)),
-    service: new QueryService({ flag, messages: new QueryMessages(redis, prefix), audit: new QueryAudit(redis, prefix) }),
+    service: new QueryService({ flag, messages: new QueryMessages(redis, prefix), audit: new QueryAudit(redis, prefix), durably: parts.durably }),
     metrics: parts.metrics,
     log: parts.log,
   };
 }
 
 interface CpisParts {
-  redisUrl: string;
+  redisSettings: RedisSettings;
+  durably: <T>(writes: () => Promise<T>) => Promise<T>;
   redis: Redis;
   store: RedisMailboxStore;
   directory: Directory;
@@ -196,8 +203,8 @@ interface CpisParts {
 /** Queues always (the API queues what it accepts); workers and the arrivals sweep unless this is an API-only process. */
 async function startCpis(settings: CpisSettings, parts: CpisParts) {
   const { redis, store, directory, prefix, log, stops } = parts;
-  // BullMQ blocks on its connections, so it gets its own, with no per-command retry limit.
-  const bull = new Redis(parts.redisUrl, { maxRetriesPerRequest: null });
+  // BullMQ blocks on its connections, so it gets its own.
+  const bull = connectRedis(parts.redisSettings, 'blocking');
   logConnectionErrors(bull, log);
   const queues = openQueues(bull, prefix);
   const attempts = new AttemptLog(redis, prefix);
@@ -222,6 +229,7 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
       maxMessageBytes: (workflowId) => directory.maxMessageBytes(workflowId),
       notifyFailure: failureNotice(ctx),
       observe: { processed: (m) => parts.metrics.processed(m), held: (m, reason) => { parts.metrics.held(m, reason); return failed.held(m, reason); } },
+      durably: parts.durably,
     });
     stops.push(() => workers.stop(settings.shutdownDeadline));
     // In the background: a long backlog after a crash must not keep the process from serving health and metrics.

@@ -2,7 +2,8 @@ import cluster from 'node:cluster';
 import { loadConfig, type HubConfig } from './config/load.js';
 import { startHub, type Hub } from './hub.js';
 import { createLogger } from './log.js';
-import { RedisSetupError, checkRedis, connectRedis } from './redis/connect.js';
+import { checkRedis, connectRedis } from './redis/connect.js';
+import { redisSettings, type RedisSettings } from './redis/settings.js';
 import { checkListen } from './startup/listen-check.js';
 import { hubSettings, type HubSettings } from './startup/settings.js';
 
@@ -13,15 +14,16 @@ import { hubSettings, type HubSettings } from './startup/settings.js';
 async function main(): Promise<void> {
   const settings = attempt(() => hubSettings(process.argv.slice(2), process.env));
   const config = attempt(() => loadConfig(settings.configFile));
+  const redis = attempt(() => redisSettings(config.redis, settings.redis));
   if (cluster.isPrimary) await attempt(() => checkListen(settings.port, settings.host));
   if (settings.processes > 1 && cluster.isPrimary) {
-    await attempt(() => checkRedisOnce(settings.redisUrl));
+    await attempt(() => checkRedisOnce(redis));
     return runCluster(settings.processes);
   }
-  return runHub(settings, config);
+  return runHub(settings, config, redis);
 }
 
-async function runHub(settings: HubSettings, config: HubConfig): Promise<void> {
+async function runHub(settings: HubSettings, config: HubConfig, redis: RedisSettings): Promise<void> {
   const log = createLogger('hub', settings.logLevel);
   // Listening from the first moment: a signal during start-up (a long first sweep) still stops cleanly.
   let hub: Hub | undefined;
@@ -38,7 +40,7 @@ async function runHub(settings: HubSettings, config: HubConfig): Promise<void> {
   try {
     hub = await startHub({
       config,
-      redisUrl: settings.redisUrl,
+      redis,
       port: settings.port,
       host: settings.host,
       keyPrefix: settings.keyPrefix,
@@ -52,10 +54,10 @@ async function runHub(settings: HubSettings, config: HubConfig): Promise<void> {
 }
 
 /** The primary of several processes checks Redis once, so a Redis that is down is one line, not one per process. */
-async function checkRedisOnce(url: string): Promise<void> {
-  const redis = connectRedis(url);
+async function checkRedisOnce(settings: RedisSettings): Promise<void> {
+  const redis = connectRedis(settings);
   try {
-    await checkRedis(redis, url);
+    await checkRedis(redis, settings);
   } finally {
     redis.disconnect();
   }
@@ -89,8 +91,7 @@ function attempt<T>(step: () => T): T {
 }
 
 function failStart(err: unknown): never {
-  const message = err instanceof RedisSetupError ? `REDIS_URL ${err.message}` : (err as Error).message;
-  process.stderr.write(`cpis-exchange hub: ${message}\n`);
+  process.stderr.write(`cpis-exchange hub: ${(err as Error).message}\n`);
   process.exit(1);
 }
 

@@ -3,9 +3,9 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renam
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { checkRedis as checkHubRedis, connectRedis } from '../engine/redis/connect.js';
+import { redisFromEnv } from '../engine/redis/settings.js';
 import { deleteMatching } from './redis-keys.js';
 import { freePort, spawnReady, type ReadyProcess } from './spawn-ready.js';
 
@@ -17,7 +17,8 @@ import { freePort, spawnReady, type ReadyProcess } from './spawn-ready.js';
  * and deletes its Redis keys.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The hub the demo starts inherits the environment, so it finds the same Redis. */
+const REDIS = redisFromEnv();
 const EXAMPLES = join(ROOT, 'schemas/examples');
 const WAIT_MS = 30_000;
 
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     running.push(await spawnReady({
       script: join(ROOT, 'engine/main.ts'),
       args: ['--config', join(ROOT, 'config/sample.yaml')],
-      env: { PORT: String(port), HOST: '127.0.0.1', REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'info' },
+      env: { PORT: String(port), HOST: '127.0.0.1', REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'info' },
       ready: 'hub listening',
     }));
     say(`Hub listening on http://127.0.0.1:${port} (config/sample.yaml)`);
@@ -137,7 +138,7 @@ function show(title: string, file: string): void {
 }
 
 async function deleteKeysOf(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+  const redis = connectRedis(REDIS);
   try {
     await deleteMatching(redis, `${prefix}*`);
   } finally {
@@ -147,11 +148,11 @@ async function deleteKeysOf(prefix: string): Promise<void> {
 
 /** Before anything starts, so a Redis that is down is one line saying what to do. */
 async function checkRedis(): Promise<void> {
-  const redis = connectRedis(REDIS_URL);
+  const redis = connectRedis(REDIS);
   try {
-    await checkHubRedis(redis, REDIS_URL);
+    await checkHubRedis(redis, REDIS);
   } catch (err) {
-    throw new Error(`REDIS_URL ${(err as Error).message}; start Redis (docker compose up -d redis) or set REDIS_URL`);
+    throw new Error(`${(err as Error).message}; start Redis (docker compose up -d redis) or set REDIS_URL`);
   } finally {
     redis.disconnect();
   }

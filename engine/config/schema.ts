@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PASSWORD_HASH } from '../console/accounts.js';
 import { canonicalFingerprint } from '../query/certificate.js';
+import { isRedisUrl, parseNode } from '../redis/settings.js';
 import { duration } from './duration.js';
 import { secret } from './secret.js';
 
@@ -135,6 +136,25 @@ const consoleSettings = z.object({
   auditCheckEvery: duration.prefault('10m'),
 }).strict();
 
+const redisNode = z.string().refine((text) => parseNode(text) !== undefined, 'a Redis node is host:port');
+
+/** Where Redis is: one of url, sentinels or cluster (none means REDIS_URL or its default). */
+const redisSection = z.object({
+  url: z.string().refine(isRedisUrl, 'not a redis:// or rediss:// URL').optional(),
+  /** `password`: the sentinels' own (`requirepass` in sentinel.conf), when they have one. */
+  sentinels: z.object({ nodes: z.array(redisNode).min(1), name: z.string().min(1), password: secret.optional() }).strict().optional(),
+  cluster: z.object({ nodes: z.array(redisNode).min(1) }).strict().optional(),
+  password: secret.optional(),
+  /** Files for TLS to Sentinel or Cluster nodes (a single Redis may say rediss:// instead). */
+  tls: z.object({ ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional() }).strict().optional(),
+  /** Replicas that must hold a write before the hub answers for it (README: Scaling and high availability). */
+  replicaAcks: z.number().int().min(0).max(16).default(0),
+  replicaAckTimeout: duration.prefault('1s'),
+}).strict().refine(
+  (r) => [r.url, r.sentinels, r.cluster].filter((t) => t !== undefined).length <= 1,
+  'give one of url, sentinels or cluster',
+);
+
 const configShape = z.object({
   /** Marks a sample file: only these may carry passwords and the shared key inline. */
   sample: z.boolean().default(false),
@@ -153,6 +173,7 @@ const configShape = z.object({
   cpis: cpis.optional(),
   console: consoleSettings.optional(),
   queryClients: z.array(queryClient).default([]),
+  redis: redisSection.optional(),
 }).strict();
 
 export const configSchema = configShape.superRefine(crossReferences).transform(withSizeLimits).transform(withClientNames);
@@ -187,6 +208,9 @@ function crossReferences(cfg: RawConfig, ctx: z.RefinementCtx): void {
     if (!orgs.has(m.organisation)) issue(['mailboxes', i, 'organisation'], `no organisation with ODS code ${m.organisation}`);
     if (typeof m.password === 'string' && !cfg.sample) issue(['mailboxes', i, 'password'], 'inline passwords are for sample files only; use {env: VAR} or {file: path}');
   });
+  for (const [path, value] of [[['redis', 'password'], cfg.redis?.password], [['redis', 'sentinels', 'password'], cfg.redis?.sentinels?.password]] as const) {
+    if (typeof value === 'string' && !cfg.sample) issue([...path], 'an inline password is for sample files only; use {env: VAR} or {file: path}');
+  }
   if (typeof cfg.sharedKey === 'string' && !cfg.sample) issue(['sharedKey'], 'an inline shared key is for sample files only; use {env: VAR} or {file: path}');
   cfg.workflows.forEach((w, i) => {
     for (const side of ['senders', 'recipients'] as const) {

@@ -27,6 +27,8 @@ export interface WorkerDeps {
   /** A workflow's size limit: the send checks it, and a worker refuses anything stored over it all the same. */
   maxMessageBytes: (workflowId: string) => number;
   notifyFailure: FailureNotice;
+  /** Runs a job's writes and resolves once enough replicas hold them (redis/replicas.ts). */
+  durably<T>(writes: () => Promise<T>): Promise<T>;
   /** Told of each message processed, and of each held as failed after its last attempt (metrics). */
   observe?: { processed(message: StoredMessage): void; held(message: StoredMessage, reason: string): void | Promise<void> };
 }
@@ -60,11 +62,20 @@ export class CpisWorkers {
     const { store, settings, log } = this.deps;
     const { messageId } = job.data;
     const message = await store.get(settings.hubMailbox, messageId);
-    if (!message || message.status !== 'accepted') return; // done before, or discarded by staff
+    if (!message || message.status !== 'accepted') {
+      // Done before, or discarded by staff; an earlier attempt whose WAIT fell short may have acknowledged it: wait for that too.
+      await this.deps.durably(async () => undefined);
+      return;
+    }
     const context = { messageId, mailbox: message.from, workflowId: message.workflowId };
     try {
-      await this.handle(message);
-      await store.acknowledge(settings.hubMailbox, messageId);
+      // The acknowledgement is the last write, so once replicas hold it they hold the effects before it:
+      // BullMQ completes the job only then. A failover that loses the acknowledgement finds the
+      // message accepted again, and the idempotent handlers redo it without a second reply.
+      await this.deps.durably(async () => {
+        await this.handle(message);
+        await store.acknowledge(settings.hubMailbox, messageId);
+      });
       this.deps.observe?.processed(message);
       log.info('message processed', { ...context, attempt: job.attemptsMade + 1 });
     } catch (err) {

@@ -28,6 +28,8 @@ export interface QueryDeps {
   flag: FlagContext;
   messages: QueryMessages;
   audit: QueryAudit;
+  /** Runs writes and, with `redis.replicaAcks`, waits for the replicas to hold them (engine/redis/replicas.ts). */
+  durably: <T>(writes: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -48,14 +50,15 @@ export class QueryService {
     const [plans, messageId] = await Promise.all([visiblePlans(flag, query.nhsNumber, day), query.unscheduled ? this.messageId(query) : undefined]);
     const recorded = plans.length > 0 ? messageId : undefined;
     if (recorded) {
-      await recordView(flag, {
+      // The view is answered as kept: with replica acknowledgements on, a failover cannot take it back.
+      await this.deps.durably(() => recordView(flag, {
         sourceId: recorded,
         accessId: query.queryId ?? recorded,
         nhsNumber: query.nhsNumber,
         at,
         careSetting: query.asker.careSetting,
         viewedBy: query.viewedBy,
-      }, plans, day);
+      }, plans, day));
     }
     const accesses = query.history && plans.length > 0 ? await flag.register.accesses(query.nhsNumber) : [];
     await this.audit(query, 'ok', { plans: plans.length, accesses: query.history ? accesses.length : undefined, messageId: recorded });

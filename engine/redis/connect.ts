@@ -1,26 +1,73 @@
-import { Redis } from 'ioredis';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log.js';
+import { describeRedis, type RedisSettings, type RedisTls } from './settings.js';
 
 export class RedisSetupError extends Error {
   readonly code = 'REDIS_SETUP';
 }
 
-/** The URL for messages and logs: any password in it replaced by `***`. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(.*?\/\/)?([^:@/]*):.*@/, '$1$2:***@');
+/**
+ * What a connection is for. `commands`: auto-pipelined (commands issued in the same tick
+ * share a round trip), a command fails after 3 reconnect attempts so a request answers
+ * 503 rather than hang. `blocking`: BullMQ's, which blocks on it and needs no per-command
+ * retry limit.
+ */
+export type RedisPurpose = 'commands' | 'blocking';
+
+/**
+ * The one way anything connects to Redis: a single Redis, a Sentinel group (ioredis asks
+ * the sentinels for the master and asks again after a failover) or a Cluster. Lazy: the
+ * first command, or checkRedis, connects.
+ *
+ * A Cluster is returned as a Redis: it answers the same commands, but whether every
+ * multi-key step stays in one slot is the Cluster work still to do (README).
+ */
+export function connectRedis(settings: RedisSettings, purpose: RedisPurpose = 'commands'): Redis {
+  const options = connectionOptions(settings, purpose);
+  const { topology } = settings;
+  if (topology.kind === 'single') return new Redis(topology.url, options);
+  if (topology.kind === 'sentinel') {
+    return new Redis({
+      ...options, sentinels: topology.sentinels, name: topology.name,
+      // The sentinels are asked over TLS too when the data nodes are (Redis's tls-port serves both).
+      sentinelPassword: topology.sentinelPassword, enableTLSForSentinelMode: options.tls !== undefined, sentinelTLS: options.tls,
+      failoverDetector: true,
+    });
+  }
+  return new Cluster(topology.nodes, {
+    redisOptions: options, enableAutoPipelining: options.enableAutoPipelining, maxRedirections: 16,
+    lazyConnect: true, clusterRetryStrategy: (times) => Math.min(times * 100, 2000),
+  }) as unknown as Redis;
 }
 
-/** One connection, auto-pipelined: commands issued in the same tick share a round trip. */
-export function connectRedis(url: string): Redis {
-  return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 3, lazyConnect: true });
+function connectionOptions(settings: RedisSettings, purpose: RedisPurpose): RedisOptions {
+  const tls = tlsOptions(settings.tls);
+  return {
+    lazyConnect: true,
+    enableAutoPipelining: purpose === 'commands',
+    maxRetriesPerRequest: purpose === 'commands' ? 3 : null,
+    password: settings.password,
+    ...(tls ? { tls } : {}),
+    // A failover can leave a connection on a demoted master: reconnect (Sentinel names the new one) and resend.
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+  };
+}
+
+function tlsOptions(tls: RedisTls | undefined): ConnectionOptions | undefined {
+  if (!tls) return undefined;
+  const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path));
+  return { ca: read(tls.ca), cert: read(tls.cert), key: read(tls.key) };
 }
 
 /**
  * Start-up checks: Redis answers; it will never evict keys (an evicted message is a
  * lost message). Returns warnings for the caller to log: Redis keeps nothing on disk.
- * A failure names the URL (redacted), so the one line it becomes says what to fix.
+ * A failure names the setting and its value (password hidden), so the one line it becomes says what to fix.
  */
-export async function checkRedis(redis: Redis, url: string): Promise<string[]> {
+export async function checkRedis(redis: Redis, settings: RedisSettings): Promise<string[]> {
+  const named = describeRedis(settings);
   // Listening stops ioredis printing its own stack for the refused connection; the first error says why.
   let refused: Error | undefined;
   const remember = (err: Error) => { refused ??= err; };
@@ -29,14 +76,14 @@ export async function checkRedis(redis: Redis, url: string): Promise<string[]> {
     if (redis.status === 'wait') await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new RedisSetupError(`${redactUrl(url)}: cannot connect (${reasonOf(refused ?? (err as Error))})`);
+    throw new RedisSetupError(`${named}: cannot connect (${reasonOf(refused ?? (err as Error))})`);
   } finally {
     redis.off('error', remember);
   }
   const policy = await configValue(redis, 'maxmemory-policy');
   if (policy !== undefined && policy !== 'noeviction') {
     throw new RedisSetupError(
-      `${redactUrl(url)}: maxmemory-policy is "${policy}"; it must be "noeviction" so that no message is ever evicted. ` +
+      `${named}: maxmemory-policy is "${policy}"; it must be "noeviction" so that no message is ever evicted. ` +
         'Fix: redis-cli CONFIG SET maxmemory-policy noeviction (and set it in redis.conf)',
     );
   }

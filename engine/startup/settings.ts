@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { HubRole } from '../hub.js';
-import { redactUrl } from '../redis/connect.js';
+import { redisEnv, type RedisEnv } from '../redis/settings.js';
+import { SettingError } from './setting-error.js';
+
+export { SettingError } from './setting-error.js';
 
 /** What the hub process is started with: its command line and environment, each value checked. */
 export interface HubSettings {
@@ -9,14 +12,10 @@ export interface HubSettings {
   processes: number;
   port: number;
   host: string;
-  redisUrl: string;
+  /** Redis as the environment gives it; the configuration file's `redis:` fills in the rest (redis/settings.ts). */
+  redis: RedisEnv;
   keyPrefix?: string;
   logLevel: string;
-}
-
-/** A setting the hub cannot start with; the message names the setting and its value, on one line. */
-export class SettingError extends Error {
-  readonly code = 'SETTING_INVALID';
 }
 
 export const DEFAULT_CONFIG = 'config/sample.yaml';
@@ -42,8 +41,8 @@ export function hubSettings(argv: string[], env: NodeJS.ProcessEnv): HubSettings
   // 0 asks the system for any free port, as tests do.
   if (env.PORT !== undefined && !isWholeNumber(env.PORT, 0, 65535)) throw new SettingError(`PORT ${env.PORT}: not a port number (1-65535)`);
   if (env.HOST !== undefined && env.HOST.trim() === '') throw new SettingError('HOST is empty: give an address or host name to listen on, e.g. 0.0.0.0');
-  if (env.REDIS_URL !== undefined && !isRedisUrl(env.REDIS_URL)) throw new SettingError(`REDIS_URL ${redactUrl(env.REDIS_URL)}: not a redis:// or rediss:// URL`);
   if (env.LOG_LEVEL !== undefined && !LOG_LEVELS.includes(env.LOG_LEVEL)) throw new SettingError(`LOG_LEVEL ${env.LOG_LEVEL}: not a log level (${LOG_LEVELS.join(', ')})`);
+  const redis = redisEnv(env);
   const config = pick('config', 'CPIS_CONFIG');
   if (config?.value === '') throw new SettingError(`${config.name} is empty: give a configuration file`);
 
@@ -53,7 +52,7 @@ export function hubSettings(argv: string[], env: NodeJS.ProcessEnv): HubSettings
     processes: Number(processes?.value ?? 1),
     port: Number(env.PORT ?? 8700),
     host: env.HOST ?? '0.0.0.0',
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redis,
     keyPrefix: env.REDIS_KEY_PREFIX,
     logLevel: env.LOG_LEVEL ?? 'info',
   };
@@ -72,12 +71,4 @@ function isWholeNumber(text: string, min: number, max: number): boolean {
   if (!/^\d+$/.test(text.trim())) return false;
   const n = Number(text);
   return n >= min && n <= max;
-}
-
-function isRedisUrl(text: string): boolean {
-  try {
-    return ['redis:', 'rediss:'].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
 }

@@ -136,7 +136,7 @@ test('a job still running at the shutdown deadline is released on time and taken
   const own = openQueues(connect(), prefix);
   const workers = (handler: MessageHandler, connection = connect()) => new CpisWorkers({
     connection, keyPrefix: prefix, store, attempts, settings, log, notifyFailure: async () => undefined, handlers: { CPIS_ATTENDANCE: handler },
-    maxMessageBytes: () => 1024 * 1024,
+    maxMessageBytes: () => 1024 * 1024, durably: (writes) => writes(),
   });
 
   await store.send({ id: 'SLOW-1', from: 'RR8PAS', to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', type: 'DATA', totalChunks: 1 }, Buffer.from('<slow/>'), { sendOnceWindowMs: 0 });

@@ -9,9 +9,10 @@ export interface HubProcess extends ReadyProcess {
 
 /**
  * The hub as a real process (`engine/main.ts` through tsx), ready once it logs that it
- * listens (every role does; a worker after its workers run).
+ * listens (every role does; a worker after its workers run). An `env` value undefined
+ * unsets the variable (REDIS_URL, for a hub whose configuration file names Redis).
  */
-export async function spawnHub(configFile: string, env: Record<string, string> = {}, role: 'all' | 'api' | 'worker' = 'all'): Promise<HubProcess> {
+export async function spawnHub(configFile: string, env: Record<string, string | undefined> = {}, role: 'all' | 'api' | 'worker' = 'all'): Promise<HubProcess> {
   const port = await freePort();
   const hub = await spawnReady({
     script: 'engine/main.ts',

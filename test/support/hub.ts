@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
-import { Redis } from 'ioredis';
 import winston from 'winston';
 import { resolveConfig } from '../../engine/config/load.js';
 import { deleteMatching } from '../../scripts/redis-keys.js';
 import { startHub, type Hub } from '../../engine/hub.js';
+import { connectRedis } from '../../engine/redis/connect.js';
+import { singleRedis, type RedisSettings } from '../../engine/redis/settings.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SANDBOX_CONFIG = 'config/mesh-sandbox.yaml';
@@ -34,7 +35,7 @@ export function memoryLogger(lines: object[] = []): winston.Logger {
  */
 export async function startTestHub(
   overrides: Record<string, unknown> = {},
-  options: { file?: string; log?: winston.Logger; keyPrefix?: string } = {},
+  options: { file?: string; log?: winston.Logger; keyPrefix?: string; redis?: Partial<RedisSettings> } = {},
 ): Promise<TestHub> {
   const file = options.file ?? SANDBOX_CONFIG;
   const raw = parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -42,7 +43,7 @@ export async function startTestHub(
   const keyPrefix = options.keyPrefix ?? `test:${randomUUID().slice(0, 8)}:`;
   const hub = await startHub({
     config: resolveConfig(merged, file, {}),
-    redisUrl: REDIS_URL,
+    redis: singleRedis(REDIS_URL, options.redis),
     port: 0,
     host: '127.0.0.1',
     keyPrefix,
@@ -60,7 +61,7 @@ export async function startTestHub(
 
 /** Removes a test's keys from the shared Redis. */
 export async function deleteKeys(pattern: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+  const redis = connectRedis(singleRedis(REDIS_URL));
   try {
     await deleteMatching(redis, pattern);
   } finally {

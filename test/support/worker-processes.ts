@@ -19,9 +19,10 @@ export { nhsNumbers } from '../../scripts/sample-exchange.js';
 
 
 
-/** A temporary copy of the sample configuration with `cpis` settings changed; returns its path. */
-export function sampleConfigWith(cpis: Record<string, unknown>, name: string): string {
+/** A temporary copy of the sample configuration with `cpis` settings changed (and top-level sections set); returns its path. */
+export function sampleConfigWith(cpis: Record<string, unknown>, name: string, sections: Record<string, unknown> = {}): string {
   const config = parse(readFileSync(SAMPLE_CONFIG, 'utf8')) as { cpis: Record<string, unknown> };
+  Object.assign(config, sections);
   config.cpis = { ...config.cpis, ...cpis };
   const file = join(mkdtempSync(join(tmpdir(), 'cpisx-')), `${name}.yaml`);
   writeFileSync(file, stringify(config));

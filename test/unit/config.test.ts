@@ -244,3 +244,25 @@ describe('queryClients', () => {
     expect(resolveConfig(withClient(raw), 'hub.yaml', {}).queryClients[0].departmentType).toBe('03');
   });
 });
+
+describe('the redis section', () => {
+  test('a Sentinel group with its password from a file and durations read', () => {
+    const raw = production();
+    writeFileSync(join(dir, 'redis-pw'), 'r3dis\n');
+    raw.redis = { sentinels: { nodes: ['s1:26379', 's2:26379'], name: 'cpis' }, password: { file: 'redis-pw' }, replicaAcks: 1, replicaAckTimeout: '2s' };
+    const cfg = resolveConfig(raw, join(dir, 'hub.yaml'), productionEnv);
+    expect(cfg.redis).toEqual({ sentinels: { nodes: ['s1:26379', 's2:26379'], name: 'cpis' }, password: 'r3dis', replicaAcks: 1, replicaAckTimeout: 2000 });
+  });
+
+  test.each([
+    [{ url: 'redis://a:6379', cluster: { nodes: ['b:7000'] } }, 'redis: give one of url, sentinels or cluster'],
+    [{ cluster: { nodes: ['b'] } }, 'redis.cluster.nodes[0]: a Redis node is host:port'],
+    [{ url: 'http://a' }, 'redis.url: not a redis:// or rediss:// URL'],
+    [{ replicaAcks: -1 }, 'redis.replicaAcks: Too small: expected number to be >=0'],
+    [{ password: 'inline' }, 'redis.password: an inline password is for sample files only; use {env: VAR} or {file: path}'],
+  ])('%j is refused: %s', (redis, message) => {
+    const raw = production();
+    raw.redis = redis;
+    expect(problem(raw, productionEnv)).toBe(`hub.yaml: ${message}`);
+  });
+});

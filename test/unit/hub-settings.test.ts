@@ -1,4 +1,4 @@
-import { redactUrl } from '../../engine/redis/connect.js';
+import { redactUrl } from '../../engine/redis/settings.js';
 import { hubSettings, SettingError } from '../../engine/startup/settings.js';
 
 describe('which configuration file the hub loads', () => {
@@ -22,7 +22,8 @@ test('flags beat their environment variables for the role and the number of proc
 test('the defaults', () => {
   expect(hubSettings([], {})).toEqual({
     configFile: 'config/sample.yaml', role: 'all', processes: 1, port: 8700, host: '0.0.0.0',
-    redisUrl: 'redis://127.0.0.1:6379', keyPrefix: undefined, logLevel: 'info',
+    redis: { url: undefined, sentinels: undefined, sentinelName: undefined, clusterNodes: undefined, password: undefined, replicaAcks: undefined },
+    keyPrefix: undefined, logLevel: 'info',
   });
 });
 
@@ -31,6 +32,11 @@ test.each([
   [{ PORT: '80.5' }, [], 'PORT 80.5: not a port number (1-65535)'],
   [{ HOST: ' ' }, [], 'HOST is empty: give an address or host name to listen on, e.g. 0.0.0.0'],
   [{ REDIS_URL: 'localhost:6379' }, [], 'REDIS_URL localhost:6379: not a redis:// or rediss:// URL'],
+  [{ REDIS_SENTINELS: '10.0.0.1:26379,10.0.0.2' }, [], 'REDIS_SENTINELS 10.0.0.1:26379,10.0.0.2: not a list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379'],
+  [{ REDIS_CLUSTER_NODES: 'a:70000' }, [], 'REDIS_CLUSTER_NODES a:70000: not a list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379'],
+  [{ REDIS_URL: 'redis://a:6379', REDIS_SENTINELS: 'b:26379' }, [], 'REDIS_URL and REDIS_SENTINELS are both set: give one (a single Redis, a Sentinel group or a Cluster)'],
+  [{ REDIS_REPLICA_ACKS: '17' }, [], 'REDIS_REPLICA_ACKS 17: not a number of replicas (0-16)'],
+  [{ REDIS_PASSWORD: '' }, [], 'REDIS_PASSWORD is empty: unset it, or give the password'],
   [{ LOG_LEVEL: 'loud' }, [], 'LOG_LEVEL loud: not a log level (error, warn, info, http, verbose, debug, silly)'],
   [{ HUB_ROLE: 'boss' }, [], 'HUB_ROLE boss: not a role (all, api, worker)'],
   [{ HUB_ROLE: 'api' }, ['--role', 'boss'], '--role boss: not a role (all, api, worker)'],

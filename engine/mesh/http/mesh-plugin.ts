@@ -72,17 +72,17 @@ async function meshRoutes(app: FastifyInstance, ctx: MeshContext): Promise<void>
   mailboxRoute('GET', '/inbox/:id/:chunk', downloadOp(false));
   mailboxRoute('PUT', '/inbox/:id/status/acknowledged', async ({ params, view, mailbox }) => {
     const id = params.id.toUpperCase();
-    await acknowledge(ctx, mailbox, id);
+    await ctx.durably(() => acknowledge(ctx, mailbox, id));
     return view.acknowledge(id);
   });
   mailboxRoute('POST', '/outbox', async ({ req, reply, view, mailbox }) => {
-    const { id } = await sendMessage(ctx, mailbox, req);
+    const { id } = await ctx.durably(() => sendMessage(ctx, mailbox, req));
     reply.code(202);
     return view.send(id);
   });
   mailboxRoute('POST', '/outbox/:id/:chunk', async ({ req, reply, params, view, mailbox }) => {
     const id = params.id.toUpperCase();
-    await sendChunk(ctx, mailbox, id, params.chunk, req);
+    await ctx.durably(() => sendChunk(ctx, mailbox, id, params.chunk, req));
     reply.code(202);
     return view.chunk(id, Number(params.chunk));
   });
@@ -132,6 +132,7 @@ function singleValues(query: Record<string, string | string[]>): Params {
 export function sendError(ctx: MeshContext, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const meshError = asMeshError(err);
   if (meshError.kind === 'INTERNAL') ctx.log.error('request failed', { requestId: req.id, url: req.routeOptions.url, error: (err as Error).message });
+  if (meshError.kind === 'UNAVAILABLE') ctx.log.warn('request refused: Redis unavailable', { requestId: req.id, url: req.routeOptions.url, error: meshError.message });
   let view: View;
   try {
     view = viewFor(apiVersion(header(req.headers, 'accept')));
@@ -151,5 +152,8 @@ function asMeshError(err: unknown): MeshError {
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new MeshError('TOO_LARGE');
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new MeshError('BAD_REQUEST', e.message);
   if (e.code === 'ECONNREFUSED' || e.name === 'MaxRetriesPerRequestError') return new MeshError('UNAVAILABLE');
+  // The write may be stored, but not yet on enough replicas to survive a failover: the client sends again
+  // (a first send with the same mex-localid gets the same message id; chunks and acknowledgements repeat harmlessly).
+  if (e.code === 'REPLICATION_SHORTFALL') return new MeshError('UNAVAILABLE', e.message);
   return new MeshError('INTERNAL');
 }

@@ -7,6 +7,7 @@ import { careTeamBundle } from '../../cpis/fhir/care-team.js';
 import { operationOutcome, type FhirIssueCode, type FhirRefusal } from '../../cpis/fhir/operation-outcome.js';
 import { checkAuditEventInclude, parsePatientIdentifier, parseUnscheduled, type Query } from '../../cpis/fhir/search-request.js';
 import type { FlagAnswer } from '../../cpis/types.js';
+import { ReplicationShortfall } from '../../redis/replicas.js';
 import { isRefusal, type QueryRefusalCode } from '../callers.js';
 import type { QueryApi } from '../query-audit.js';
 import { askerOf, authenticate, echoCorrelation, requestOrigin, retryAfter, timed, type QueryRouteDeps } from './asking.js';
@@ -48,6 +49,7 @@ export async function fhirPlugin(app: FastifyInstance, deps: QueryRouteDeps): Pr
   app.setNotFoundHandler((request, reply) => outcome(reply, 'RESOURCE_NOT_FOUND', `${request.method} ${pathOf(request)} is not an interaction of this API`));
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
     if (err.statusCode !== undefined && err.statusCode < 500) return outcome(reply, 'INVALID_SEARCH_DATA', `the request could not be read: ${err.message}`);
+    if (err instanceof ReplicationShortfall) return outcome(reply, 'UNABLE_TO_CALL_SERVICE', 'the register could not confirm the view on its replicas; ask again');
     deps.log.error('FHIR query failed', { requestId: request.id, error: err.message });
     return outcome(reply, 'FAILURE_TO_PROCESS_MESSAGE', `the query could not be answered; quote request ${request.id} to support`);
   });

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort } from '../../scripts/spawn-ready.js';
+import { until } from './wait.js';
+
+export const GROUP_NAME = 'cpistest';
+
+export interface SentinelGroup {
+  /** `host:port,…` of the sentinels, as REDIS_SENTINELS and redis.sentinels.nodes take them. */
+  sentinels: string[];
+  /** The port of the master the sentinels name now. */
+  masterPort(): Promise<number>;
+  /** SIGKILLs the current master; resolves with its port once it has exited. */
+  killMaster(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One master, two replicas and three sentinels as real redis-server processes on free
+ * ports, in a folder of their own, nothing on disk. The sentinels call the master down
+ * after 1 s of silence, so a failover takes a few seconds.
+ */
+export async function startSentinelGroup(): Promise<SentinelGroup> {
+  const dir = mkdtempSync(join(tmpdir(), 'cpisx-sentinel-'));
+  const children = new Map<number, ChildProcess>();
+  const server = async (port: number, args: string[]) => {
+    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    children.set(port, child);
+    await until(() => ping(port), 10_000, 50);
+  };
+  try {
+    const [master, ...replicas] = await Promise.all([freePort(), freePort(), freePort()]);
+    const data = (port: number, more: string[] = []) => server(port, [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
+      '--maxmemory-policy', 'noeviction', '--dbfilename', `${port}.rdb`, '--repl-diskless-sync-delay', '0', ...more,
+    ]);
+    await data(master);
+    await Promise.all(replicas.map((port) => data(port, ['--replicaof', '127.0.0.1', String(master)])));
+    // Both replicas in sync before anything writes: a WAIT before then would count none.
+    await until(async () => ((await command(master, 'INFO', 'replication')) as string).match(/state=online/g)?.length === 2 || undefined, 15_000, 50);
+    const sentinels = await Promise.all([freePort(), freePort(), freePort()]);
+    await Promise.all(sentinels.map((port) => {
+      const file = join(dir, `sentinel-${port}.conf`);
+      writeFileSync(file, [
+        `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
+        `sentinel monitor ${GROUP_NAME} 127.0.0.1 ${master} 2`,
+        `sentinel down-after-milliseconds ${GROUP_NAME} 1000`,
+        `sentinel failover-timeout ${GROUP_NAME} 3000`,
+        `sentinel parallel-syncs ${GROUP_NAME} 1`, '',
+      ].join('\n'));
+      return server(port, [file, '--sentinel']);
+    }));
+    // The sentinels must know the replicas (they learn them from the master) before a failover can pick one.
+    await until(async () => ((await command(sentinels[0], 'SENTINEL', 'REPLICAS', GROUP_NAME)) as unknown[]).length === 2 || undefined, 15_000, 100);
+    const masterPort = async () => Number(((await command(sentinels[0], 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', GROUP_NAME)) as string[])[1]);
+    return {
+      sentinels: sentinels.map((port) => `127.0.0.1:${port}`),
+      masterPort,
+      async killMaster() {
+        const port = await masterPort();
+        const child = children.get(port)!;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+        return port;
+      },
+      stop: async () => stopAll(children, dir),
+    };
+  } catch (err) {
+    await stopAll(children, dir);
+    throw err;
+  }
+}
+
+async function stopAll(children: Map<number, ChildProcess>, dir: string): Promise<void> {
+  await Promise.all([...children.values()].map((child) => {
+    if (child.exitCode !== null || child.signalCode !== null) return undefined;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    return exited;
+  }));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function ping(port: number): Promise<true | undefined> {
+  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined); // refused while it starts: asked again
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG' ? true : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function command(port: number, name: string, ...args: string[]): Promise<unknown> {
+  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    return await redis.call(name, ...args);
+  } finally {
+    redis.disconnect();
+  }
+}
