@@ -172,7 +172,8 @@ function queryRoutes(config: HubConfig, settings: CpisSettings, parts: QueryPart
   const tokens = new QueryTokens(redis, prefix);
   const flag = {
     store: parts.store, directory: parts.directory, register: parts.register, settings,
-    enqueue: (id: string, workflowId: string) => parts.arrivals.enqueue(id, workflowId),
+    // The order is kept in the hub's inbox before the answer; queueing it is the 202's fast path, which the sweep backs.
+    enqueue: async (id: string, workflowId: string) => parts.arrivals.accepted({ id, to: settings.hubMailbox, workflowId }),
   };
   return {
     tokens,

@@ -1,4 +1,4 @@
-import type { Accessor, CareSetting, FlagAnswer } from '../cpis/types.js';
+import type { Accessor, CareSetting, FlagAnswer, QueriedPlan } from '../cpis/types.js';
 import { newMessageId } from '../mailbox/message-id.js';
 import { recordView, visiblePlans, type FlagContext } from '../pipeline/flag.js';
 import { today } from '../pipeline/worker-context.js';
@@ -49,20 +49,31 @@ export class QueryService {
     // Asked beside the lookup (one round trip for both), though only a view of a flagged person uses it.
     const [plans, messageId] = await Promise.all([visiblePlans(flag, query.nhsNumber, day), query.unscheduled ? this.messageId(query) : undefined]);
     const recorded = plans.length > 0 ? messageId : undefined;
-    if (recorded) {
-      // The view is answered as kept: with replica acknowledgements on, a failover cannot take it back.
-      await this.deps.durably(() => recordView(flag, {
-        sourceId: recorded,
-        accessId: query.queryId ?? recorded,
-        nhsNumber: query.nhsNumber,
-        at,
-        careSetting: query.asker.careSetting,
-        viewedBy: query.viewedBy,
-      }, plans, day));
+    const view = recorded ? this.keep(query, recorded, at, plans, day) : Promise.resolve();
+    if (!query.history) {
+      // A CareTeam answer needs nothing back from the writes, so its audit goes beside them.
+      await Promise.all([view, this.audit(query, 'ok', { plans: plans.length, messageId: recorded })]);
+      return { nhsNumber: query.nhsNumber, plans, accesses: [] };
     }
-    const accesses = query.history && plans.length > 0 ? await flag.register.accesses(query.nhsNumber) : [];
-    await this.audit(query, 'ok', { plans: plans.length, accesses: query.history ? accesses.length : undefined, messageId: recorded });
+    await view;
+    const accesses = plans.length > 0 ? await flag.register.accesses(query.nhsNumber) : [];
+    await this.audit(query, 'ok', { plans: plans.length, accesses: accesses.length, messageId: recorded });
     return { nhsNumber: query.nhsNumber, plans, accesses };
+  }
+
+  /**
+   * The view kept and each LA's notification ordered, answered as kept: with replica
+   * acknowledgements on, a failover cannot take it back. A failure is audited too, after
+   * any `ok` entry written beside it.
+   */
+  private async keep(query: AskedQuery, sourceId: string, at: string, plans: QueriedPlan[], day: string): Promise<void> {
+    const view = { sourceId, accessId: query.queryId ?? sourceId, nhsNumber: query.nhsNumber, at, careSetting: query.asker.careSetting, viewedBy: query.viewedBy };
+    try {
+      await this.deps.durably(() => recordView(this.deps.flag, view, plans, day));
+    } catch (err) {
+      await this.audit(query, 'FAILED', { plans: plans.length, messageId: sourceId });
+      throw err;
+    }
   }
 
   /** A query without an id of its own is one attempt: nothing can retry it as the same query. */
