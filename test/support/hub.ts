@@ -1,15 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
 import { parse as parseYaml } from 'yaml';
 import winston from 'winston';
 import { resolveConfig } from '../../engine/config/load.js';
 import { deleteMatching } from '../../scripts/redis-keys.js';
 import { startHub, type Hub } from '../../engine/hub.js';
 import { connectRedis } from '../../engine/redis/connect.js';
-import { singleRedis, type RedisSettings } from '../../engine/redis/settings.js';
+import { redisFromEnv, type RedisSettings } from '../../engine/redis/settings.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * The Redis the tests use: REDIS_URL's, or the Cluster REDIS_CLUSTER_NODES names (the
+ * cluster suites run the hub's own integration tests on one that way).
+ */
+export const TEST_REDIS: RedisSettings = redisFromEnv(process.env);
+
+/** A connection to the tests' Redis, through the hub's own factory. */
+export function testRedis(): Redis {
+  return connectRedis(TEST_REDIS);
+}
 export const SANDBOX_CONFIG = 'config/mesh-sandbox.yaml';
 
 export interface TestHub extends Hub {
@@ -43,7 +54,7 @@ export async function startTestHub(
   const keyPrefix = options.keyPrefix ?? `test:${randomUUID().slice(0, 8)}:`;
   const hub = await startHub({
     config: resolveConfig(merged, file, {}),
-    redis: singleRedis(REDIS_URL, options.redis),
+    redis: { ...TEST_REDIS, ...options.redis },
     port: 0,
     host: '127.0.0.1',
     keyPrefix,
@@ -61,7 +72,7 @@ export async function startTestHub(
 
 /** Removes a test's keys from the shared Redis. */
 export async function deleteKeys(pattern: string): Promise<void> {
-  const redis = connectRedis(singleRedis(REDIS_URL));
+  const redis = testRedis();
   try {
     await deleteMatching(redis, pattern);
   } finally {
