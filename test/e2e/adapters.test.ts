@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type ConfirmChannel } from 'amqplib';
 import type { MeshClient } from '../../adapters/mesh-client/index.js';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
-import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
 import type { ReadyProcess } from '../../scripts/spawn-ready.js';
-import { adapterSite, drop, startAdapter } from '../support/adapter-process.js';
+import { adapterSite, attendanceIds, drop, startAdapter, xmlFiles } from '../support/adapter-process.js';
 import { attendanceXml, SAMPLE_CONFIG } from '../support/cpis.js';
 import { deleteKeys } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
@@ -59,20 +58,6 @@ async function kill(p: ReadyProcess, waiting: () => Promise<number>, counts: num
     count = await waiting();
   }
   counts.push(count);
-}
-
-function xmlFiles(folder: string): string[] {
-  return readdirSync(folder).filter((f) => f.endsWith('.xml') && !f.startsWith('.'));
-}
-
-/** The attendance ids of the flag responses or notifications in a sink folder, one entry per file. */
-function attendanceIds(folder: string, kind: 'flag' | 'notification'): string[] {
-  return xmlFiles(folder).map((f) => {
-    const body = readFileSync(join(folder, f));
-    const parsed = kind === 'flag' ? parseFlagResponse(body) : parseAccessNotification(body);
-    if (!parsed.ok) throw new Error(`${f} is not a ${kind}: ${parsed.error.message}`);
-    return parsed.value.attendanceId;
-  });
 }
 
 const distinct = (ids: string[]) => new Set(ids).size;

@@ -1,7 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
+import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
 import { spawnReady, type ReadyProcess } from '../../scripts/spawn-ready.js';
 
 /** An adapter configuration as plain data: the sample file with a test's changes. */
@@ -52,4 +54,19 @@ export function startAdapter(site: AdapterSite, env: Record<string, string> = {}
 export function drop(folder: string, name: string, content: string): void {
   writeFileSync(join(folder, `.${name}.tmp`), content);
   renameSync(join(folder, `.${name}.tmp`), join(folder, name));
+}
+
+/** The messages a folder holds, without those being written (dot names). */
+export function xmlFiles(folder: string): string[] {
+  return readdirSync(folder).filter((f) => f.endsWith('.xml') && !f.startsWith('.'));
+}
+
+/** The attendance ids of the flag responses or notifications in a sink folder, one entry per file. */
+export function attendanceIds(folder: string, kind: 'flag' | 'notification'): string[] {
+  return xmlFiles(folder).map((f) => {
+    const body = readFileSync(join(folder, f));
+    const parsed = kind === 'flag' ? parseFlagResponse(body) : parseAccessNotification(body);
+    if (!parsed.ok) throw new Error(`${f} is not a ${kind}: ${parsed.error.message}`);
+    return parsed.value.attendanceId;
+  });
 }
