@@ -1,5 +1,6 @@
 import type { Redis, Result } from 'ioredis';
 import type { ConsoleKeys } from './keys.js';
+import { defineScript } from '../redis/scripts.js';
 
 export interface LockoutPolicy {
   attempts: number;
@@ -42,7 +43,7 @@ declare module 'ioredis' {
  */
 export class Lockout {
   constructor(private readonly redis: Redis, private readonly keys: ConsoleKeys, private readonly policy: LockoutPolicy) {
-    if (typeof redis.consoleSignInAttempt !== 'function') redis.defineCommand('consoleSignInAttempt', { numberOfKeys: 1, lua: ATTEMPT });
+    defineScript(redis, 'consoleSignInAttempt', ATTEMPT, 1);
   }
 
   async attempt(username: string): Promise<Admission> {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
+import { defineScript } from '../redis/scripts.js';
 
 /** The mailbox's atomic steps, one Lua file each, registered on a connection as commands. */
 const SCRIPTS = {
@@ -32,8 +33,6 @@ declare module 'ioredis' {
 
 export function defineMailboxScripts(redis: Redis): void {
   for (const [name, numberOfKeys] of Object.entries(SCRIPTS)) {
-    if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') continue;
-    const lua = readFileSync(new URL(`./lua/${FILES[name as keyof typeof SCRIPTS]}`, import.meta.url), 'utf8');
-    redis.defineCommand(name, { numberOfKeys, lua });
+    defineScript(redis, name, readFileSync(new URL(`./lua/${FILES[name as keyof typeof SCRIPTS]}`, import.meta.url), 'utf8'), numberOfKeys);
   }
 }

@@ -1,5 +1,6 @@
 import type { Redis, Result } from 'ioredis';
 import { QueryKeys } from './keys.js';
+import { defineScript } from '../redis/scripts.js';
 
 export interface RateLimit {
   /** The sustained rate. */
@@ -47,7 +48,7 @@ export class RateLimiter {
 
   constructor(private readonly redis: Redis, prefix: string) {
     this.keys = new QueryKeys(prefix);
-    if (typeof redis.queryRateLimit !== 'function') redis.defineCommand('queryRateLimit', { numberOfKeys: 1, lua: GCRA });
+    defineScript(redis, 'queryRateLimit', GCRA, 1);
   }
 
   async take(bucket: string, limit: RateLimit): Promise<RateDecision> {
