@@ -246,10 +246,19 @@ export interface OwnRedis {
 }
 
 /** A Redis of our own as production runs it: every write fsynced before the answer. */
-export async function startFsyncRedis(tmp: string): Promise<OwnRedis> {
+export function startFsyncRedis(tmp: string): Promise<OwnRedis> {
+  return startOwnRedis(tmp, ['--appendonly', 'yes', '--appendfsync', 'always']);
+}
+
+/** A Redis of our own with nothing on disk, as the test Sentinel group's and Cluster's nodes run (test/support). */
+export function startPlainRedis(tmp: string): Promise<OwnRedis> {
+  return startOwnRedis(tmp, ['--appendonly', 'no']);
+}
+
+async function startOwnRedis(tmp: string, persistence: string[]): Promise<OwnRedis> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes',
-    '--appendfsync', 'always', '--dir', tmp, '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...persistence,
+    '--dir', tmp, '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   children.add(child);
   child.once('exit', () => children.delete(child));
   const url = `redis://127.0.0.1:${port}`;
