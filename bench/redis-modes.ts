@@ -37,7 +37,7 @@ import {
  *
  *   --modes single,sentinel,cluster,cluster-acks1   which modes, in this order
  *   --clients N (16)  --senders N (64)  --warmup N (3)  --seconds N (12)
- *   --rate N (100)  --cost-seconds N (8)  --records N (10000)  --children N (1000)
+ *   --rate N (25)  --cost-seconds N (10)  --records N (10000)  --children N (1000)
  *   --json            also one JSON line with every figure
  */
 
@@ -85,8 +85,8 @@ function parseOptions(): Options {
       senders: { type: 'string', default: '64' },
       warmup: { type: 'string', default: '3' },
       seconds: { type: 'string', default: '12' },
-      rate: { type: 'string', default: '100' },
-      'cost-seconds': { type: 'string', default: '8' },
+      rate: { type: 'string', default: '25' },
+      'cost-seconds': { type: 'string', default: '10' },
       records: { type: 'string', default: '10000' },
       children: { type: 'string', default: '1000' },
       json: { type: 'boolean', default: false },
@@ -184,7 +184,7 @@ async function meshThroughput(options: Options, target: Target): Promise<Through
 }
 
 /** What the topology costs with the hub connected and idle, per second. */
-async function idle(meter: RedisMeter, seconds = 3): Promise<IdleRate> {
+async function idle(meter: RedisMeter, seconds = 5): Promise<IdleRate> {
   await sleep(1000); // the previous phase's stragglers (replies, GC, acknowledgements) settle first
   const from = await meter.read();
   await sleep(seconds * 1000);

@@ -45,6 +45,7 @@ export async function startTopology(kind: TopologyKind, tmp: string): Promise<To
     };
   }
   const cluster = await startRedisCluster();
+  await replicasListed(cluster.nodes.map((n) => Number(n.split(':')[1])));
   return {
     kind,
     env: { REDIS_CLUSTER_NODES: cluster.nodes.join(',') },
@@ -63,6 +64,26 @@ export function topologyEnv(topology: Topology, replicaAcks: number): NodeJS.Pro
     if (!(name in topology.env)) delete env[name];
   }
   return env;
+}
+
+/**
+ * For some seconds after `redis-cli --cluster create`, CLUSTER SLOTS names each range's master
+ * only; a hub started then sees its slot map change under it (the replicas appear). The
+ * benchmark measures the settled cluster: it waits until every node names a replica for every range.
+ */
+async function replicasListed(ports: number[], timeoutMs = 30_000): Promise<void> {
+  const nodes = ports.map((port) => new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0 }));
+  try {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const views = await Promise.all(nodes.map((node) => node.call('CLUSTER', 'SLOTS') as Promise<unknown[][]>));
+      if (views.every((ranges) => ranges.length > 0 && ranges.every((range) => range.length >= 4))) return;
+      if (performance.now() > deadline) throw new Error(`the cluster's nodes did not all list a replica for every slot range within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    for (const node of nodes) node.disconnect();
+  }
 }
 
 async function replicasOf(master: number): Promise<number[]> {
