@@ -12,6 +12,7 @@ import { MeshClient } from '../adapters/mesh-client/index.js';
 import { makeAuthorization } from '../engine/mesh/auth-token.js';
 import { attendanceXml, LA706, LA709, nationalPlanFile, nationalRecord, nhsNumbers, PASSWORDS, planFile as samplePlanFile, planRecord, SAMPLE_CONFIG, SHARED_KEY } from '../scripts/sample-exchange.js';
 import { deleteMatching } from '../scripts/redis-keys.js';
+import { freePort } from '../scripts/spawn-ready.js';
 import { connectRedis } from '../engine/redis/connect.js';
 import { redisFromEnv, singleRedis } from '../engine/redis/settings.js';
 import { commandLine, type CpuSnapshot, parentPid } from './proc-stats.js';
@@ -246,10 +247,20 @@ export interface OwnRedis {
 }
 
 /** A Redis of our own as production runs it: every write fsynced before the answer. */
-export async function startFsyncRedis(tmp: string): Promise<OwnRedis> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes',
-    '--appendfsync', 'always', '--dir', tmp, '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+export function startFsyncRedis(tmp: string): Promise<OwnRedis> {
+  return startOwnRedis(tmp, ['--appendonly', 'yes', '--appendfsync', 'always']);
+}
+
+/** A Redis of our own with nothing on disk, as the test Sentinel group's and Cluster's nodes run (test/support). */
+export function startPlainRedis(tmp: string): Promise<OwnRedis> {
+  return startOwnRedis(tmp, ['--appendonly', 'no']);
+}
+
+async function startOwnRedis(tmp: string, persistence: string[]): Promise<OwnRedis> {
+  // A port the kernel has just found free: a random one may be another process's (an outgoing connection's, a cluster bus's).
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...persistence,
+    '--dir', tmp, '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   children.add(child);
   child.once('exit', () => children.delete(child));
   const url = `redis://127.0.0.1:${port}`;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +7,10 @@ import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../engine/redis/connect.js';
 import { redisFromEnv } from '../engine/redis/settings.js';
-import { Pool } from 'undici';
-import { makeAuthorization } from '../engine/mesh/auth-token.js';
 import { deleteMatching } from '../scripts/redis-keys.js';
 import { freePort } from '../scripts/spawn-ready.js';
 import { cpuSnapshot, PeakRss, type CpuSnapshot } from './proc-stats.js';
+import { client, MESH_CONFIG, meshPool, newRun, type Operation, pairs, type Run } from './mesh-load.js';
 
 /**
  * `npm run bench`: MESH round trips (send 2 KB, download, acknowledge) from N
@@ -20,17 +19,9 @@ import { cpuSnapshot, PeakRss, type CpuSnapshot } from './proc-stats.js';
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CONFIG = 'config/mesh-sandbox.yaml';
-const MAILBOXES = ['X26ABC1', 'X26ABC2', 'X26ABC3'];
-const CREDENTIALS = { password: 'password', sharedKey: 'TestKey' };
-const WORKFLOW = 'TEST_WORKFLOW';
-const V2 = 'application/vnd.mesh.v2+json';
-const PAYLOAD = randomBytes(2048);
-/** A request that takes this long means the hub is stuck; it fails rather than hangs the run. */
-const REQUEST_TIMEOUT_MS = 10_000;
-const OPERATIONS = ['send', 'download', 'acknowledge'] as const;
-
-type Operation = (typeof OPERATIONS)[number];
+const CONFIG = MESH_CONFIG;
+/** `npm run bench` does not list the inbox: its round trip is send, download, acknowledge. */
+const OPERATIONS = ['send', 'download', 'acknowledge'] as const satisfies readonly Operation[];
 
 interface Options {
   clients: number;
@@ -51,17 +42,6 @@ type Main = 'tsx' | 'compiled';
 const START_PROD = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod'];
 const MAIN_ARGS: Record<Main, string[]> = { tsx: ['--import', 'tsx', 'engine/main.ts'], compiled: START_PROD.split(/\s+/).slice(1) };
 
-/** Shared by every client: when to start recording, when to stop, and what was recorded. */
-interface Run {
-  measureFrom: number;
-  deadline: number;
-  stopped: boolean;
-  roundTrips: number[];
-  operations: Record<Operation, number[]>;
-  errors: number;
-  firstErrors: string[];
-}
-
 interface Figures {
   date: string;
   clients: number;
@@ -69,7 +49,7 @@ interface Figures {
   roundTrips: number;
   roundTripsPerSecond: number;
   roundTripMs: { p50: number; p99: number };
-  operationMs: Record<Operation, { p50: number; p99: number }>;
+  operationMs: Record<(typeof OPERATIONS)[number], { p50: number; p99: number }>;
   errors: number;
   hubPeakRssMb: number | null;
   hubCpuPercent: number | null;
@@ -183,83 +163,6 @@ function cpuPercent(from: Parties, to: Parties, party: keyof Parties): number {
   return round(((to[party] - from[party]) / (to.wall - from.wall)) * 100, 0);
 }
 
-function authorization(mailboxId: string): string {
-  return makeAuthorization({ mailboxId, ...CREDENTIALS });
-}
-
-type Response = Awaited<ReturnType<Pool['request']>>;
-
-/** Throws with the hub's answer when the status is not the one MESH promises. */
-async function expectStatus(response: Response, status: number, op: Operation): Promise<void> {
-  if (response.statusCode === status) return;
-  const text = await response.body.text();
-  throw new Error(`${op}: HTTP ${response.statusCode} ${text.slice(0, 200)}`);
-}
-
-async function send(pool: Pool, from: string, to: string): Promise<string> {
-  const response = await pool.request({
-    method: 'POST',
-    path: `/messageexchange/${from}/outbox`,
-    headers: {
-      accept: V2, authorization: authorization(from),
-      'mex-to': to, 'mex-workflowid': WORKFLOW, 'content-type': 'application/octet-stream',
-    },
-    body: PAYLOAD,
-  });
-  await expectStatus(response, 202, 'send');
-  return ((await response.body.json()) as { message_id: string }).message_id;
-}
-
-async function download(pool: Pool, mailbox: string, id: string): Promise<void> {
-  const response = await pool.request({
-    method: 'GET',
-    path: `/messageexchange/${mailbox}/inbox/${id}`,
-    headers: { accept: V2, authorization: authorization(mailbox) },
-  });
-  await expectStatus(response, 200, 'download');
-  const body = Buffer.from(await response.body.arrayBuffer());
-  if (!body.equals(PAYLOAD)) throw new Error(`download: ${id} came back as ${body.length} different bytes`);
-}
-
-async function acknowledge(pool: Pool, mailbox: string, id: string): Promise<void> {
-  const response = await pool.request({
-    method: 'PUT',
-    path: `/messageexchange/${mailbox}/inbox/${id}/status/acknowledged`,
-    headers: { accept: V2, authorization: authorization(mailbox) },
-  });
-  await expectStatus(response, 200, 'acknowledge');
-  await response.body.dump();
-}
-
-async function timed<T>(run: Run, op: Operation, record: boolean, step: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await step();
-  if (record) run.operations[op].push(performance.now() - started);
-  return result;
-}
-
-/** One client: round trips back to back, recorded only once the warm-up is over. */
-async function client(pool: Pool, run: Run, from: string, to: string): Promise<void> {
-  while (!run.stopped && performance.now() < run.deadline) {
-    const started = performance.now();
-    const record = started >= run.measureFrom;
-    try {
-      const id = await timed(run, 'send', record, () => send(pool, from, to));
-      await timed(run, 'download', record, () => download(pool, to, id));
-      await timed(run, 'acknowledge', record, () => acknowledge(pool, to, id));
-      if (record) run.roundTrips.push(performance.now() - started);
-    } catch (err) {
-      run.errors += 1;
-      if (run.firstErrors.length < 5) run.firstErrors.push((err as Error).message);
-    }
-  }
-}
-
-/** Every ordered pair of distinct sandbox mailboxes, so clients spread over all inboxes. */
-function pairs(): [string, string][] {
-  return MAILBOXES.flatMap((from) => MAILBOXES.filter((to) => to !== from).map((to): [string, string] => [from, to]));
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -289,18 +192,10 @@ interface Measurement {
 
 /** Runs the clients; undefined when the run was stopped before the warm-up ended. */
 async function measure(options: Options, target: Target): Promise<Measurement | undefined> {
-  const pool = new Pool(target.url, { connections: options.clients, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
+  const pool = meshPool(target.url, options.clients);
   const rss = target.hubPid ? new PeakRss([target.hubPid]) : undefined;
   const start = performance.now();
-  const run: Run = {
-    measureFrom: start + options.warmup * 1000,
-    deadline: start + (options.warmup + options.seconds) * 1000,
-    stopped: false,
-    roundTrips: [],
-    operations: { send: [], download: [], acknowledge: [] },
-    errors: 0,
-    firstErrors: [],
-  };
+  const run = newRun({ measureFrom: start + options.warmup * 1000, deadline: start + (options.warmup + options.seconds) * 1000, list: false });
   const watch = setInterval(() => { run.stopped ||= target.shouldStop(); }, 100);
   let cpuFrom: Promise<CpuSnapshot> | undefined;
   const mark = setTimeout(() => { cpuFrom = cpuSnapshot(target.redis, hubPids(target)); }, options.warmup * 1000);

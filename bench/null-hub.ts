@@ -1,14 +1,14 @@
 import { createServer } from 'node:http';
 
 /**
- * The least a server can do for `npm run bench`'s three calls and for a FHIR search
+ * The least a server can do for `npm run bench`'s three calls (and `npm run bench:ha`'s inbox list) and for a FHIR search
  * (`npm run bench:query`): no authentication, no Redis, no logs, messages kept in a Map, one
  * canned CareTeam Bundle. Run a benchmark against it to see what the machine and the
  * benchmark client alone allow, before reading the hub's figures:
  *   npx tsx bench/null-hub.ts &   npm run bench -- --url http://127.0.0.1:8799
  * PORT=0 takes a port the OS picks; started with an IPC channel it reports its URL there.
  */
-const store = new Map<string, Buffer>();
+const store = new Map<string, { to: string; body: Buffer }>();
 let sent = 0;
 
 const server = createServer((req, res) => {
@@ -20,12 +20,16 @@ const server = createServer((req, res) => {
     if (req.method === 'GET' && path[1] === 'cpis') return json(res, 200, CARE_TEAMS, 'application/fhir+json; charset=utf-8');
     if (req.method === 'POST') {
       const id = `NULL${++sent}`;
-      store.set(id, Buffer.concat(parts));
+      store.set(id, { to: String(req.headers['mex-to']), body: Buffer.concat(parts) });
       return json(res, 202, { message_id: id });
     }
     const id = path[4];
+    if (req.method === 'GET' && id === undefined) {
+      // Only acknowledged messages leave the Map, so it holds what the clients have in flight: a short walk.
+      return json(res, 200, { messages: [...store].filter(([, m]) => m.to === path[2]).map(([key]) => key) });
+    }
     if (req.method === 'GET') {
-      const body = store.get(id) ?? Buffer.alloc(0);
+      const body = store.get(id)?.body ?? Buffer.alloc(0);
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, 'mex-messageid': id }).end(body);
       return;
     }

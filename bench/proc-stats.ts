@@ -67,22 +67,27 @@ export interface CpuSnapshot {
 
 export async function cpuSnapshot(redis: Redis, hubPids: number[]): Promise<CpuSnapshot> {
   const bench = process.cpuUsage();
-  // /proc/stat counts in USER_HZ (100 a second on Linux); busy is everything but idle and iowait.
-  const ticks = procFile('stat').split('\n')[0].split(/\s+/).slice(1).map(Number);
   return {
     wall: performance.now(),
     hubs: hubPids.map(processCpuMs),
     bench: (bench.user + bench.system) / 1000,
     redis: await redisCpuMs(redis),
-    machine: (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * 10,
+    machine: machineBusyMs(),
   };
+}
+
+/** CPU milliseconds every core has been busy since boot. */
+export function machineBusyMs(): number {
+  // /proc/stat counts in USER_HZ (100 a second on Linux); busy is everything but idle and iowait.
+  const ticks = procFile('stat').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * 10;
 }
 
 /**
  * schedstat's first field is nanoseconds on a CPU: no clock-tick guessing. NaN once the
  * process has exited, so that a dead hub shows as no figure rather than a wrong one.
  */
-function processCpuMs(pid: number): number {
+export function processCpuMs(pid: number): number {
   const schedstat = procFile(`${pid}/schedstat`);
   return schedstat ? Number(schedstat.split(' ')[0]) / 1e6 : NaN;
 }
