@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { BulkReplays, STALLED_AFTER_MS } from '../../engine/operations/bulk-replay.js';
 import type { FailedMessages } from '../../engine/operations/failed-messages.js';
 import { deleteKeys, memoryLogger, testRedis } from '../support/hub.js';

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { startTestHub, type TestHub, testRedis } from '../support/hub.js';
 import { meshRequest } from '../support/mesh-http.js';
 
