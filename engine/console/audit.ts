@@ -2,6 +2,7 @@ import type { Redis, Result } from 'ioredis';
 import type { ConsoleErrorCode } from './errors.js';
 import { chainHash, fieldMap, verifyChain, type ChainCheck } from './audit-chain.js';
 import type { ConsoleKeys } from './keys.js';
+import { defineVariableKeyScript } from '../redis/scripts.js';
 
 export const AUDIT_ACTIONS = ['login', 'logout', 'replay', 'replay-bulk', 'replay-bulk-finished', 'discard', 'edit-replay', 'unmask', 'nhs-number-superseded', 'queries-by-nhs-number', 'messages-by-nhs-number', 'unlock'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -75,7 +76,7 @@ const MAX_RACES = 100;
  */
 export class AuditLog {
   constructor(private readonly redis: Redis, private readonly keys: ConsoleKeys) {
-    if (typeof redis.consoleAuditAppend !== 'function') redis.defineCommand('consoleAuditAppend', { lua: APPEND });
+    if (typeof redis.consoleAuditAppend !== 'function') defineVariableKeyScript(redis, 'consoleAuditAppend', APPEND);
   }
 
   async append(event: AuditEvent): Promise<string> {

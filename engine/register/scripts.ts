@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
+import { defineVariableKeyScript } from '../redis/scripts.js';
 
 /** The register's atomic steps, one Lua file each; the key count varies with the batch, so it is passed per call. */
 const SCRIPTS = {
@@ -21,6 +22,6 @@ declare module 'ioredis' {
 export function defineRegisterScripts(redis: Redis): void {
   for (const [name, file] of Object.entries(SCRIPTS)) {
     if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') continue;
-    redis.defineCommand(name, { lua: readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8') });
+    defineVariableKeyScript(redis, name, readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8'));
   }
 }

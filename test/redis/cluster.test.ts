@@ -3,6 +3,7 @@ import { nodeName } from '../../engine/redis/cluster-nodes.js';
 import { checkRedis, connectRedis, persistenceEnabled, RedisSetupError } from '../../engine/redis/connect.js';
 import { keySlot } from '../../engine/redis/key-slot.js';
 import { redisWritable } from '../../engine/redis/readiness.js';
+import { defineVariableKeyScript } from '../../engine/redis/scripts.js';
 import { Replicas, ReplicationShortfall } from '../../engine/redis/replicas.js';
 import { redisFromEnv, type RedisSettings } from '../../engine/redis/settings.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
@@ -35,6 +36,16 @@ test('the ten keys live on every master', async () => {
   await Promise.all(spread.map((key) => redis.set(key, '1')));
   const owners = new Set(await Promise.all(spread.map((key) => cluster.masterOf(keySlot(key)))));
   expect([...owners].sort()).toEqual(await cluster.masterPorts());
+});
+
+test('a script whose key count comes first runs alongside commands bound for the node that count would hash to', async () => {
+  defineVariableKeyScript(redis, 'testCountKeys', 'return #KEYS');
+  const countedTo = (redis as unknown as Cluster).slots[keySlot('2')][0];
+  const elsewhere = spread.find((key) => (redis as unknown as Cluster).slots[keySlot(key)][0] !== countedTo)!;
+  const there = spread.find((key) => (redis as unknown as Cluster).slots[keySlot(key)][0] === countedTo)!;
+  const counted = (redis as unknown as Record<string, (...args: unknown[]) => Promise<number>>).testCountKeys(2, elsewhere, `${elsewhere}:b`);
+  // Issued in the same tick: auto-pipelining would batch them if the count were taken for a key.
+  expect(await Promise.all([counted, redis.set(there, 'same tick')])).toEqual([2, 'OK']);
 });
 
 describe('Replicas on a cluster', () => {
