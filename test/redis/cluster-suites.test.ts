@@ -86,12 +86,16 @@ interface JestReport {
   testResults: { name: string; status: string; message: string; assertionResults: { fullName: string; status: string }[] }[];
 }
 
-/** The suites in a jest of their own, on the cluster alone (REDIS_URL unset: two topologies are refused). */
+/**
+ * The suites in a jest of their own, on the cluster alone (REDIS_URL unset: two topologies are
+ * refused). --forceExit: now and then the child has written its report and lingers on a handle
+ * not yet found; the report is the verdict, a lingering process is not.
+ */
 function runJest(files: string[], report: string): Promise<{ code: number | null; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, REDIS_CLUSTER_NODES: cluster.nodes.join(',') };
   delete env.REDIS_URL;
   delete env.REDIS_SENTINELS;
-  const child = spawn(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--runInBand', '--json', '--outputFile', report, ...files], {
+  const child = spawn(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--runInBand', '--forceExit', '--json', '--outputFile', report, ...files], {
     env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
