@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { clusterNodes } from '../engine/redis/cluster-nodes.js';
 
 /**
  * Deletes every key matching a glob (a run's `prefix*`), a batch at a time; returns how
@@ -6,9 +7,9 @@ import type { Cluster, Redis } from 'ioredis';
  * one) every master is walked, each key unlinked on its own: a batch may span slots.
  */
 export async function deleteMatching(redis: Redis, pattern: string): Promise<number> {
-  const cluster = redis as unknown as Cluster;
-  if (!redis.isCluster) return deleteOnNode(redis, pattern, (keys) => redis.unlink(...keys));
-  const counts = await Promise.all(cluster.nodes('master').map((node) => deleteOnNode(node, pattern, unlinkEach(cluster))));
+  const masters = await clusterNodes(redis);
+  if (!masters) return deleteOnNode(redis, pattern, (keys) => redis.unlink(...keys));
+  const counts = await Promise.all(masters.map((node) => deleteOnNode(node, pattern, unlinkEach(redis as unknown as Cluster))));
   return counts.reduce((a, b) => a + b, 0);
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log.js';
+import { clusterNodes, nodeName } from './cluster-nodes.js';
 import { describeRedis, type RedisSettings, type RedisTls } from './settings.js';
 
 export class RedisSetupError extends Error {
@@ -21,8 +22,9 @@ export type RedisPurpose = 'commands' | 'blocking';
  * the sentinels for the master and asks again after a failover) or a Cluster. Lazy: the
  * first command, or checkRedis, connects.
  *
- * A Cluster is returned as a Redis: it answers the same commands, but whether every
- * multi-key step stays in one slot is the Cluster work still to do (README).
+ * A Cluster is returned as a Redis: it answers the same key commands (every multi-key step
+ * stays in one slot by its keys' hash tags); commands with no key are asked of each node
+ * (cluster-nodes.ts).
  */
 export function connectRedis(settings: RedisSettings, purpose: RedisPurpose = 'commands'): Redis {
   const options = connectionOptions(settings, purpose);
@@ -80,11 +82,13 @@ export async function checkRedis(redis: Redis, settings: RedisSettings): Promise
   } finally {
     redis.off('error', remember);
   }
-  const policy = await configValue(redis, 'maxmemory-policy');
-  if (policy !== undefined && policy !== 'noeviction') {
+  const nodes = await configuredNodes(redis);
+  const policies = await Promise.all(nodes.map((node) => configValue(node, 'maxmemory-policy')));
+  const evicting = policies.findIndex((policy) => policy !== undefined && policy !== 'noeviction');
+  if (evicting !== -1) {
     throw new RedisSetupError(
-      `${named}: maxmemory-policy is "${policy}"; it must be "noeviction" so that no message is ever evicted. ` +
-        'Fix: redis-cli CONFIG SET maxmemory-policy noeviction (and set it in redis.conf)',
+      `${named}: maxmemory-policy is "${policies[evicting]}"${redis.isCluster ? ` on ${nodeName(nodes[evicting])}` : ''}; ` +
+        'it must be "noeviction" so that no message is ever evicted. Fix: redis-cli CONFIG SET maxmemory-policy noeviction (and set it in redis.conf)',
     );
   }
   return (await persistenceEnabled(redis)) === false
@@ -92,11 +96,28 @@ export async function checkRedis(redis: Redis, settings: RedisSettings): Promise
     : [];
 }
 
-/** Whether Redis writes to disk (AOF or RDB save points); undefined when it refuses CONFIG (managed services). */
+/**
+ * Whether Redis writes to disk (AOF or RDB save points); undefined when it refuses CONFIG
+ * (managed services). A Cluster does only when every node does.
+ */
 export async function persistenceEnabled(redis: Redis): Promise<boolean | undefined> {
-  const [aof, save] = await Promise.all([configValue(redis, 'appendonly'), configValue(redis, 'save')]);
+  const each = await Promise.all((await configuredNodes(redis)).map(nodePersists));
+  if (each.includes(false)) return false;
+  return each.includes(undefined) ? undefined : true;
+}
+
+async function nodePersists(node: Redis): Promise<boolean | undefined> {
+  const [aof, save] = await Promise.all([configValue(node, 'appendonly'), configValue(node, 'save')]);
   if (aof === undefined) return undefined;
   return aof === 'yes' || Boolean(save);
+}
+
+/**
+ * Where CONFIG is asked: the one Redis, or each node of a Cluster, replicas too (a replica
+ * is the master after a failover, with its own configuration); CONFIG has no key to route by.
+ */
+async function configuredNodes(redis: Redis): Promise<Redis[]> {
+  return (await clusterNodes(redis, 'all')) ?? [redis];
 }
 
 /**

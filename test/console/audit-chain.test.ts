@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AuditLog, type AuditEvent } from '../../engine/console/audit.js';
 import { ConsoleKeys } from '../../engine/console/keys.js';
-import { REDIS_URL } from '../support/hub.js';
+import { deleteKeys, testRedis } from '../support/hub.js';
 
 /** Tampering done as someone with access to Redis would: straight on the keys. */
 describe('the audit chain and its anchor', () => {
@@ -12,7 +12,7 @@ describe('the audit chain and its anchor', () => {
   const entries = () => redis.xrange(keys.audit(), '-', '+');
 
   beforeAll(() => {
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
   });
   beforeEach(async () => {
     keys = new ConsoleKeys(`test:audit-chain:${process.pid}:${run++}:`);
@@ -20,8 +20,7 @@ describe('the audit chain and its anchor', () => {
     await Promise.all([1, 2, 3, 4, 5, 6].map((i) => audit.append(event(i))));
   });
   afterAll(async () => {
-    const left = await redis.keys(`test:audit-chain:${process.pid}:*`);
-    if (left.length) await redis.del(...left);
+    await deleteKeys(`test:audit-chain:${process.pid}:*`);
     redis.disconnect();
   });
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { parse as parseYaml } from 'yaml';
 import { hashPassword, verifyPassword } from '../../engine/console/accounts.js';
 import { AuditLog } from '../../engine/console/audit.js';
 import { ConsoleKeys } from '../../engine/console/keys.js';
 import { resolveConfig } from '../../engine/config/load.js';
-import { REDIS_URL, startTestHub, type TestHub } from '../support/hub.js';
+import { startTestHub, type TestHub, testRedis } from '../support/hub.js';
 import { sleep, Staff } from './staff.js';
 
 const sample = parseYaml(readFileSync('config/sample.yaml', 'utf8')) as { console: Record<string, unknown> };
@@ -17,7 +17,7 @@ describe('console sign-in, sessions and CSRF', () => {
   beforeAll(async () => {
     // The MESH-only sandbox: sessions need no CP-IS workers. Short idle time and lockout to see them act.
     hub = await startTestHub({ console: { ...sample.console, sessionIdle: 1.5, lockout: { attempts: 3, for: 60 } } });
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
     audit = new AuditLog(redis, new ConsoleKeys(hub.keyPrefix));
   });
   afterAll(async () => {
@@ -126,7 +126,7 @@ describe('sign-in lockout against guesses sent at once', () => {
   let audit: AuditLog;
   beforeAll(async () => {
     hub = await startTestHub({ console: sample.console }); // the sample's lockout: 5 attempts
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
     audit = new AuditLog(redis, new ConsoleKeys(hub.keyPrefix));
   });
   afterAll(async () => {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { BulkReplays, STALLED_AFTER_MS } from '../../engine/operations/bulk-replay.js';
 import type { FailedMessages } from '../../engine/operations/failed-messages.js';
-import { deleteKeys, memoryLogger, REDIS_URL } from '../support/hub.js';
+import { deleteKeys, memoryLogger, testRedis } from '../support/hub.js';
 
 /** A bulk replay whose process stopped part way must not show "running" for ever. */
 test('an operation that stops moving reads as interrupted, and one that moves as running', async () => {
-  const redis = new Redis(REDIS_URL);
+  const redis = testRedis();
   const prefix = `test:bulk:${randomUUID().slice(0, 8)}:`;
   // The first replay never returns, as if the hub had stopped in the middle of it.
   const stuck = { replay: () => new Promise<void>(() => undefined) } as unknown as FailedMessages;

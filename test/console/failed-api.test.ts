@@ -1,9 +1,9 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AuditLog } from '../../engine/console/audit.js';
 import { UNREADABLE } from '../../engine/console/masking.js';
 import { ConsoleKeys } from '../../engine/console/keys.js';
 import { RegisterKeys } from '../../engine/register/keys.js';
-import { REDIS_URL, type TestHub } from '../support/hub.js';
+import { type TestHub, testRedis } from '../support/hub.js';
 import { attendanceXml, client, NHS, startCpisHub } from '../support/cpis.js';
 import { holdFailures, heldFor, SCRIPT_XML, sendToHub } from './held-failures.js';
 import { Staff, until } from './staff.js';
@@ -37,7 +37,7 @@ describe('the console API on failed messages', () => {
 
   beforeAll(async () => {
     hub = await startCpisHub();
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
     [viewer, operator, admin] = await Promise.all(['viewer', 'operator', 'admin'].map((u) => Staff.login(hub.url, u)));
     Object.assign(ids, await holdFailures(hub, operator));
   }, 30_000);

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { SearchKeys } from '../../engine/search/search-keys.js';
-import { REDIS_URL, type TestHub } from '../support/hub.js';
+import { type TestHub, testRedis } from '../support/hub.js';
 import { attendanceXml, client, collect, LA706, NHS, planFile, planRecord, startCpisHub } from '../support/cpis.js';
 import { Staff, until } from './staff.js';
 
@@ -26,7 +26,7 @@ describe('the console API on message search and browsing', () => {
 
   beforeAll(async () => {
     hub = await startCpisHub();
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
     keys = new SearchKeys(hub.keyPrefix);
     [viewer, admin] = await Promise.all([Staff.login(hub.url, 'viewer'), Staff.login(hub.url, 'admin')]);
     const trust = client(hub, 'RR8PAS');

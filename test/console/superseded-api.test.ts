@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { parseInactiveNhsNumber } from '../../engine/cpis/xml/inactive-nhs-number.js';
 import { RedisRegister } from '../../engine/register/redis-register.js';
 import { RegisterKeys } from '../../engine/register/keys.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { client, collect, LA706, planFile, planRecord, startCpisHub } from '../support/cpis.js';
-import { memoryLogger, REDIS_URL, type TestHub } from '../support/hub.js';
+import { memoryLogger, type TestHub, testRedis } from '../support/hub.js';
 import { Staff, until } from './staff.js';
 
 const PATH = '/nhs-numbers/superseded';
@@ -32,7 +32,7 @@ describe('POST /console/api/nhs-numbers/superseded', () => {
 
   beforeAll(async () => {
     hub = await startCpisHub({}, { log: memoryLogger(logs) });
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
     register = new RedisRegister(redis, { keys: new RegisterKeys(hub.keyPrefix) });
     [viewer, operator, admin] = await Promise.all(['viewer', 'operator', 'admin'].map((u) => Staff.login(hub.url, u)));
     // A native LA's upload through MESH and the workers; LA 709's plan straight onto the register.

@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { REDIS_URL, startTestHub, type TestHub } from '../support/hub.js';
+import { startTestHub, type TestHub, testRedis } from '../support/hub.js';
 import { meshRequest } from '../support/mesh-http.js';
 
 let hub: TestHub;
@@ -12,7 +11,7 @@ describe('handshake', () => {
   test.each(['POST', 'GET'])('%s v2 answers 200 with no body and records the client', async (method) => {
     const res = await meshRequest(hub.url, method, '/messageexchange/X26ABC1', { headers: clientHeaders });
     expect([res.status, res.text]).toEqual([200, '']);
-    const redis = new Redis(REDIS_URL);
+    const redis = testRedis();
     try {
       expect(await redis.hgetall(hub.store.keys.handshake('X26ABC1'))).toMatchObject({ clientVersion: 'test==1.0', osName: 'Linux', osVersion: '6.1' });
     } finally {

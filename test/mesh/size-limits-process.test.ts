@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { PeakRss, rssKb } from '../../bench/proc-stats.js';
+import { connectRedis } from '../../engine/redis/connect.js';
 import { loadConfig } from '../../engine/config/load.js';
 import type { CpisSettings } from '../../engine/config/schema.js';
 import { Keys } from '../../engine/mailbox/keys.js';
@@ -12,7 +13,7 @@ import { AttemptLog } from '../../engine/pipeline/attempt-log.js';
 import { openQueues } from '../../engine/pipeline/queues.js';
 import { PASSWORDS, SAMPLE_CONFIG } from '../support/cpis.js';
 import { GIB, gzipBomb } from '../support/gzip-bomb.js';
-import { deleteKeys, memoryLogger, REDIS_URL } from '../support/hub.js';
+import { deleteKeys, memoryLogger, TEST_REDIS, testRedis } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
 import { meshRequest, rawMeshRequest } from '../support/mesh-http.js';
 import { expectMeshError } from '../support/mesh-flow.js';
@@ -30,7 +31,7 @@ let hub: HubProcess;
 let redis: Redis;
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL);
+  redis = testRedis();
   hub = await spawnHub(SAMPLE_CONFIG, { REDIS_KEY_PREFIX: PREFIX });
 });
 afterAll(async () => {
@@ -86,7 +87,7 @@ test('a gzip bomb already stored is refused by the worker at once (TOO_LARGE, pe
   await store.send({
     id, from: 'RR8PAS', to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', type: 'DATA', totalChunks: 1, contentEncoding: 'gzip',
   }, gzipBomb(1.1 * GIB), { sendOnceWindowMs: 0 });
-  const bull = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const bull = connectRedis(TEST_REDIS, 'blocking');
   const queues = openQueues(bull, PREFIX);
   const attempts = new AttemptLog(redis, PREFIX);
   try {

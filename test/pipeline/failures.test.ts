@@ -1,9 +1,9 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
 import { RegisterKeys } from '../../engine/register/keys.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { sleep, until } from '../support/wait.js';
-import { deleteKeys, REDIS_URL, type TestHub } from '../support/hub.js';
+import { deleteKeys, type TestHub, testRedis } from '../support/hub.js';
 import { attendanceXml, client, collect, LA706, LA708, NHS, planFile, planRecord, sampleWorkflows, startCpisHub } from '../support/cpis.js';
 
 
@@ -64,7 +64,7 @@ describe('a transient fault', () => {
   let redis: Redis;
   beforeAll(async () => {
     hub = await startCpisHub();
-    redis = new Redis(REDIS_URL);
+    redis = testRedis();
   });
   afterAll(async () => {
     redis.disconnect();

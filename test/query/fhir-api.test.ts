@@ -3,8 +3,7 @@ import { QueryAudit } from '../../engine/query/query-audit.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { schemaErrors } from '../cpis/fhir/samples.js';
 import { drainedInbox, LA706, LA708, planRecord, startCpisHub, uploadPlans } from '../support/cpis.js';
-import { Redis } from 'ioredis';
-import { memoryLogger, REDIS_URL, type TestHub } from '../support/hub.js';
+import { memoryLogger, type TestHub, testRedis } from '../support/hub.js';
 import { auditEventPath, careTeamPath, ED_USER, fhirGet, QUERY_CLIENTS, queryToken, spineCode } from '../support/query.js';
 
 /** The FHIR query against the real hub: the same answers and side effects as an attendance (issue 11). */
@@ -147,7 +146,7 @@ test('every query is audited with who asked and counts, and no log line carries 
   const [child] = nhsNumbers(1);
   await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
   await fhirGet(hub, careTeamPath(child), token, { IsUnscheduledAccessEvent: 'false', 'X-Request-ID': `audit-${child}` });
-  const redis = new Redis(REDIS_URL);
+  const redis = testRedis();
   const [entry] = await new QueryAudit(redis, hub.keyPrefix).list({ nhsNumber: child }).finally(() => redis.disconnect());
   expect(entry).toMatchObject({ api: 'fhir-careteam', client: 'rr8-ed', organisation: 'RR8', user: ED_USER['X-User-Name'], unscheduled: false, outcome: 'ok', plans: 1 });
   expect(entry.accesses).toBeUndefined(); // a CareTeam answer lists no history, so none is read

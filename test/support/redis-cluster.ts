@@ -75,10 +75,15 @@ function slotOwner(ranges: SlotRange[], slot: number): number {
   return Number(range[2][1]);
 }
 
-/** Every node agrees the cluster is ok, and every master has its replica in sync. */
+/**
+ * Every node agrees the cluster is ok and names each master's replica (a client reads the
+ * slots from any one node), and every master has its replica in sync.
+ */
 async function healthy(ports: number[]): Promise<true | undefined> {
   const infos = await Promise.all(ports.map((p) => command(p, 'CLUSTER', 'INFO') as Promise<string>));
   if (!infos.every((info) => info.includes('cluster_state:ok'))) return undefined;
+  const views = await Promise.all(ports.map((p) => command(p, 'CLUSTER', 'SLOTS') as Promise<SlotRange[]>));
+  if (!views.every((ranges) => ranges.length === 3 && ranges.every((range) => range.length === 4))) return undefined;
   const roles = await Promise.all(ports.map((p) => command(p, 'INFO', 'replication') as Promise<string>));
   const masters = roles.filter((r) => r.includes('role:master'));
   return masters.length === 3 && masters.every((r) => r.includes('state=online')) ? true : undefined;
