@@ -18,6 +18,8 @@ export interface RedisCluster {
   killMasterOf(slot: number): Promise<number>;
   /** The port of the master serving this slot now, as a surviving node sees it. */
   masterOf(slot: number): Promise<number>;
+  /** Starts a killed node again on its port, as a supervisor would: it rejoins as a replica of whoever took over. */
+  restart(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,14 +33,16 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const children = new Map<number, ChildProcess>();
   try {
     const ports = await distinctPorts(6);
-    await Promise.all(ports.map(async (port) => {
+    // Started again on its port, a node reads its nodes-<port>.conf and rejoins the cluster.
+    const start = async (port: number) => {
       children.set(port, spawn('redis-server', [
         '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
         '--maxmemory-policy', 'noeviction', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
         '--cluster-node-timeout', '1000', '--dbfilename', `${port}.rdb`, '--repl-diskless-sync-delay', '0',
       ], { stdio: 'ignore' }));
       await until(() => ping(port), 10_000, 50);
-    }));
+    };
+    await Promise.all(ports.map(start));
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes']);
     await until(() => healthy(ports), 30_000, 100);
     const living = () => ports.filter((p) => children.get(p)!.exitCode === null && children.get(p)!.signalCode === null);
@@ -58,6 +62,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
         await exited;
         return port;
       },
+      restart: start,
       stop: async () => stopAll(children, dir),
     };
   } catch (err) {
