@@ -730,7 +730,12 @@ export function runBench(name: string, setup: BenchSetup, body: (run: BenchRun) 
       tmp.remove();
     }
   };
-  main().then(
+  exitWith(main());
+}
+
+/** Exits with the run's status, or 2 with every child killed when it threw. */
+export function exitWith(run: Promise<number>): void {
+  run.then(
     (code) => process.exit(code),
     (err: Error) => {
       killChildren();

@@ -6,7 +6,7 @@ import { connectRedis } from '../engine/redis/connect.js';
 import { redisFromEnv } from '../engine/redis/settings.js';
 import { deleteMatching } from '../scripts/redis-keys.js';
 import {
-  closedLoop, flagKey, flowFigures, inboxKey, killChildren, LA, newLoad, nhsNumbers, openLoop, openSchedule, planFile, pool,
+  closedLoop, exitWith, flagKey, flowFigures, inboxKey, LA, newLoad, nhsNumbers, openLoop, openSchedule, planFile, pool,
   positiveInteger, preloadChildren, round, SAMPLE_CONFIG, sleep, spawnHub, spawnServer, stopChild, summary, tempDir, timedUpload, TRUST,
   uniquePrefix, waitProcessed, warnIfBusy, type Summary,
 } from './cpis-support.js';
@@ -534,11 +534,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    killChildren();
-    process.stderr.write(`bench: ${err.message}\n`);
-    process.exit(2);
-  },
-);
+exitWith(main());

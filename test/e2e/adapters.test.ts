@@ -5,7 +5,7 @@ import { connect, type ConfirmChannel } from 'amqplib';
 import type { MeshClient } from '../../adapters/mesh-client/index.js';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
 import type { ReadyProcess } from '../../scripts/spawn-ready.js';
-import { adapterSite, attendanceIds, drop, startAdapter, xmlFiles } from '../support/adapter-process.js';
+import { adapterSite, attendanceIds, drop, folderSites, startAdapter, xmlFiles } from '../support/adapter-process.js';
 import { attendanceXml, SAMPLE_CONFIG } from '../support/cpis.js';
 import { deleteKeys } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
@@ -63,17 +63,7 @@ async function kill(p: ReadyProcess, waiting: () => Promise<number>, counts: num
 const distinct = (ids: string[]) => new Set(ids).size;
 
 test('PAS and LA adapters killed mid-stream lose nothing and deliver nothing twice', async () => {
-  const pasSite = adapterSite('pas', hub.url, (c) => {
-    c.sources = { folder: { path: 'attendances', settle: 0.2, poll: 0.2 } };
-    c.responses = { poll: 0.3, sink: { folder: { path: 'responses' } } };
-  });
-  const laSite = adapterSite('la', hub.url, (c) => {
-    c.poll = 0.3;
-    c.sink = { folder: { path: 'notifications' } };
-    delete c.planUploads;
-  });
-  const [dropFolder, responses, notifications] = ['attendances', 'responses', 'notifications'].map((f) =>
-    (f === 'notifications' ? laSite : pasSite).folder(f));
+  const { pas: pasSite, la: laSite, drops: dropFolder, responses, notifications } = folderSites(hub.url);
   let pas = start(pasSite);
   let laAdapter = start(laSite);
   await Promise.all([pas, laAdapter]);

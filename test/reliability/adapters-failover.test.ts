@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReadyProcess } from '../../scripts/spawn-ready.js';
-import { adapterSite, attendanceIds, drop, startAdapter, xmlFiles } from '../support/adapter-process.js';
+import { attendanceIds, drop, folderSites, startAdapter, xmlFiles } from '../support/adapter-process.js';
 import { attendanceXml } from '../support/cpis.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
 import { GROUP_NAME, startSentinelGroup, type SentinelGroup } from '../support/sentinel-group.js';
@@ -33,16 +33,7 @@ test('PAS and LA adapters ride through a Sentinel failover: each attendance answ
   const children = nhsNumbers(ATTENDANCES);
   await loadPlans(hub.url, children, 0);
 
-  const pasSite = adapterSite('pas', hub.url, (c) => {
-    c.sources = { folder: { path: 'attendances', settle: 0.2, poll: 0.2 } };
-    c.responses = { poll: 0.3, sink: { folder: { path: 'responses' } } };
-  });
-  const laSite = adapterSite('la', hub.url, (c) => {
-    c.poll = 0.3;
-    c.sink = { folder: { path: 'notifications' } };
-    delete c.planUploads;
-  });
-  const [dropFolder, responses, notifications] = [pasSite.folder('attendances'), pasSite.folder('responses'), laSite.folder('notifications')];
+  const { pas: pasSite, la: laSite, drops: dropFolder, responses, notifications } = folderSites(hub.url);
   adapters.push(...await Promise.all([startAdapter(pasSite), startAdapter(laSite)]));
 
   const ids = children.map((_, i) => `HA-${i}`);

@@ -38,6 +38,23 @@ export function adapterSite(kind: 'pas' | 'la', hubUrl: string, change: (cfg: Ad
   return { kind, dir, file, folder };
 }
 
+/**
+ * A PAS adapter taking attendances from a folder and writing flag responses to another, and an
+ * LA adapter writing notifications to a folder, both polling fast: the pair the stream tests use.
+ */
+export function folderSites(hubUrl: string) {
+  const pas = adapterSite('pas', hubUrl, (c) => {
+    c.sources = { folder: { path: 'attendances', settle: 0.2, poll: 0.2 } };
+    c.responses = { poll: 0.3, sink: { folder: { path: 'responses' } } };
+  });
+  const la = adapterSite('la', hubUrl, (c) => {
+    c.poll = 0.3;
+    c.sink = { folder: { path: 'notifications' } };
+    delete c.planUploads;
+  });
+  return { pas, la, drops: pas.folder('attendances'), responses: pas.folder('responses'), notifications: la.folder('notifications') };
+}
+
 /** `cpisx adapter <kind>` as a real process in the site's folder, ready once all its parts run. */
 export function startAdapter(site: AdapterSite, env: Record<string, string> = {}): Promise<ReadyProcess> {
   return spawnReady({

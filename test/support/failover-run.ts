@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import type { MeshClient } from '../../adapters/mesh-client/index.js';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
@@ -208,6 +209,20 @@ function tally(acknowledged: readonly SentAttendance[], flags: readonly Collecte
     for (const la of a.las) add('notifications', noticeCounts.get(`${a.attendanceId}@${la}`) ?? 0);
   }
   return result;
+}
+
+/** A replica took over, and the hub said ready again once it had. */
+export function expectFailedOver(run: Run): void {
+  expect(run.masterPort).not.toBe(run.killedPort);
+  expect(run.readiness.at(-1)).toBe(true);
+}
+
+/** What replicaAcks promises: every attendance acknowledged and answered, each notification sent, none twice; not ready while there was no master. */
+export function expectNothingLost(run: Run): void {
+  expect(run.tally).toEqual({ acknowledged: ATTENDANCES, lostIds: [], lost: { flags: 0, notifications: 0 }, duplicated: { flags: 0, notifications: 0 } });
+  expect(run.problems).toEqual([]);
+  expect(run.hubInboxLeft).toBe(0);
+  expect(run.readiness).toContain(false);
 }
 
 export function describeRun(run: Run): string {

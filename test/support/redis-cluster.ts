@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { freePort } from '../../scripts/spawn-ready.js';
+import { command, ping, stopAll } from './redis-servers.js';
 import { until } from './wait.js';
 
 const run = promisify(execFile);
@@ -102,33 +102,4 @@ async function distinctPorts(count: number): Promise<number[]> {
     if (port < 55_000) ports.add(port);
   }
   return [...ports];
-}
-
-async function stopAll(children: Map<number, ChildProcess>, dir: string): Promise<void> {
-  await Promise.all([...children.values()].map((child) => {
-    if (child.exitCode !== null || child.signalCode !== null) return undefined;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    return exited;
-  }));
-  rmSync(dir, { recursive: true, force: true });
-}
-
-async function ping(port: number): Promise<true | undefined> {
-  try {
-    return (await command(port, 'PING')) === 'PONG' ? true : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function command(port: number, name: string, ...args: string[]): Promise<unknown> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined); // refused while it starts: asked again
-  try {
-    await redis.connect();
-    return await redis.call(name, ...args);
-  } finally {
-    redis.disconnect();
-  }
 }

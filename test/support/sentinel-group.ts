@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { freePort } from '../../scripts/spawn-ready.js';
+import { command, ping, stopAll } from './redis-servers.js';
 import { until } from './wait.js';
 
 export const GROUP_NAME = 'cpistest';
@@ -72,37 +72,5 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
   } catch (err) {
     await stopAll(children, dir);
     throw err;
-  }
-}
-
-async function stopAll(children: Map<number, ChildProcess>, dir: string): Promise<void> {
-  await Promise.all([...children.values()].map((child) => {
-    if (child.exitCode !== null || child.signalCode !== null) return undefined;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    return exited;
-  }));
-  rmSync(dir, { recursive: true, force: true });
-}
-
-async function ping(port: number): Promise<true | undefined> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined); // refused while it starts: asked again
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG' ? true : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function command(port: number, name: string, ...args: string[]): Promise<unknown> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-  try {
-    return await redis.call(name, ...args);
-  } finally {
-    redis.disconnect();
   }
 }
