@@ -153,29 +153,44 @@ async function sendUntilAccepted(trust: MeshClient, body: string, localId: strin
 /**
  * Collects what arrives as a system polling its inbox does, riding through failures: a
  * message counts as received once its acknowledgement is answered; one whose download or
- * acknowledgement failed is still listed next time and taken again.
+ * acknowledgement failed is still listed next time and taken again. An acknowledgement
+ * refused with 503 (not yet on a replica) may still have taken the message out of the
+ * inbox: such a message, downloaded and no longer listed, counts as received then.
  */
 async function poll(mesh: MeshClient, into: Collected[], going: () => boolean): Promise<void> {
+  const unanswered = new Map<string, Collected>();
   let last = false;
   do {
     last = !going();
-    const ids: string[] = [];
+    let ids: string[] | undefined = [];
     try {
       for await (const id of mesh.inboxIds({ maxResults: 5000 })) ids.push(id);
     } catch {
       if (last) throw new Error('the final listing failed');
+      ids = undefined;
+    }
+    if (!ids) continue;
+    const listed = new Set(ids);
+    for (const [id, m] of unanswered) {
+      if (!listed.has(id)) { into.push(m); unanswered.delete(id); }
     }
     await inParallel(ids, 4, async (id) => {
       try {
-        const m = await mesh.download(id);
+        const m = unanswered.get(id) ?? collected(id, await mesh.download(id));
+        unanswered.set(id, m);
         await mesh.acknowledge(id);
-        into.push({ id, workflowId: m.headers.workflowId ?? '', messageType: m.headers.messageType, localId: m.headers.localId, body: m.body });
+        unanswered.delete(id);
+        into.push(m);
       } catch {
         // taken again on the next round
       }
     });
     await sleep(300);
   } while (!last);
+}
+
+function collected(id: string, m: Awaited<ReturnType<MeshClient['download']>>): Collected {
+  return { id, workflowId: m.headers.workflowId ?? '', messageType: m.headers.messageType, localId: m.headers.localId, body: m.body };
 }
 
 /** /health/ready every 100 ms from the kill until it has said ready for a second after saying not ready. */

@@ -18,22 +18,19 @@ export interface RedisCluster {
   killMasterOf(slot: number): Promise<number>;
   /** The port of the master serving this slot now, as a surviving node sees it. */
   masterOf(slot: number): Promise<number>;
-  /** Starts a killed node again on its port, as a supervisor would: it rejoins as a replica of whoever took over. */
-  restart(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Six redis-server processes in cluster mode on free ports, made a cluster of three
- * masters each with one replica by `redis-cli --cluster create`, in a folder of their
+ * Redis-server processes in cluster mode on free ports, made a cluster of three masters
+ * each with `replicasPerMaster` replicas by `redis-cli --cluster create`, in a folder of their
  * own with nothing on disk. A master silent for 1 s is failed over by its replica.
  */
-export async function startRedisCluster(): Promise<RedisCluster> {
+export async function startRedisCluster(replicasPerMaster = 1): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'cpisx-cluster-'));
   const children = new Map<number, ChildProcess>();
   try {
-    const ports = await distinctPorts(6);
-    // Started again on its port, a node reads its nodes-<port>.conf and rejoins the cluster.
+    const ports = await distinctPorts(3 * (1 + replicasPerMaster));
     const start = async (port: number) => {
       children.set(port, spawn('redis-server', [
         '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
@@ -43,8 +40,8 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       await until(() => ping(port), 10_000, 50);
     };
     await Promise.all(ports.map(start));
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes']);
-    await until(() => healthy(ports), 30_000, 100);
+    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(replicasPerMaster), '--cluster-yes']);
+    await until(() => healthy(ports, replicasPerMaster), 30_000, 100);
     const living = () => ports.filter((p) => children.get(p)!.exitCode === null && children.get(p)!.signalCode === null);
     const masterOf = async (slot: number) => slotOwner(await command(living()[0], 'CLUSTER', 'SLOTS') as SlotRange[], slot);
     return {
@@ -62,7 +59,6 @@ export async function startRedisCluster(): Promise<RedisCluster> {
         await exited;
         return port;
       },
-      restart: start,
       stop: async () => stopAll(children, dir),
     };
   } catch (err) {
@@ -84,14 +80,14 @@ function slotOwner(ranges: SlotRange[], slot: number): number {
  * Every node agrees the cluster is ok and names each master's replica (a client reads the
  * slots from any one node), and every master has its replica in sync.
  */
-async function healthy(ports: number[]): Promise<true | undefined> {
+async function healthy(ports: number[], replicasPerMaster: number): Promise<true | undefined> {
   const infos = await Promise.all(ports.map((p) => command(p, 'CLUSTER', 'INFO') as Promise<string>));
   if (!infos.every((info) => info.includes('cluster_state:ok'))) return undefined;
   const views = await Promise.all(ports.map((p) => command(p, 'CLUSTER', 'SLOTS') as Promise<SlotRange[]>));
-  if (!views.every((ranges) => ranges.length === 3 && ranges.every((range) => range.length === 4))) return undefined;
+  if (!views.every((ranges) => ranges.length === 3 && ranges.every((range) => range.length === 3 + replicasPerMaster))) return undefined;
   const roles = await Promise.all(ports.map((p) => command(p, 'INFO', 'replication') as Promise<string>));
   const masters = roles.filter((r) => r.includes('role:master'));
-  return masters.length === 3 && masters.every((r) => r.includes('state=online')) ? true : undefined;
+  return masters.length === 3 && masters.every((r) => r.match(/state=online/g)?.length === replicasPerMaster) ? true : undefined;
 }
 
 /** freePort asks the kernel one at a time and may answer the same port twice; the cluster bus also takes port+10000. */
