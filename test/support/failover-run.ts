@@ -22,6 +22,11 @@ const SENDERS = 4;
 const INBOXES = ['RR8PAS', 'LA706CSC', 'LA708CSC'] as const;
 /** Long enough for every retry to end after a failover; short enough to keep the run within its timeout. */
 const SETTLE_LIMIT_MS = 60_000;
+/**
+ * Sends stop after this: without replicaAcks a failover has twice left the hub refusing
+ * sends for minutes (not explained yet); what was never accepted is reported, not waited for.
+ */
+const STREAM_LIMIT_MS = 90_000;
 
 /** The Redis under test: the hub's `redis:` section for it, and how to kill its master. */
 export interface FailingRedis {
@@ -78,10 +83,11 @@ export async function failoverRun(redis: FailingRedis, replicaAcks: number, star
 
   const trust = meshClient(url, 'RR8PAS');
   let sent = 0;
+  const streamEnds = Date.now() + STREAM_LIMIT_MS;
   const stream = inParallel(attendances, SENDERS, async (a, i) => {
     await sleep(Math.random() * 150);
     const body = attendanceXml(a.nhsNumber, a.attendanceId, { viewedBy: { name: `Dr Failover ${i}`, role: 'Registrar' } });
-    a.messageId = await sendUntilAccepted(trust, body, a.attendanceId);
+    a.messageId = await sendUntilAccepted(trust, body, a.attendanceId, streamEnds);
     sent++;
   });
   const killer = (async () => {
@@ -138,8 +144,8 @@ async function settled(hubInbox: MeshClient, collected: Map<string, Collected[]>
  * (503, its write not yet on a replica) or whose answer was lost may exist, and the hub
  * answers the repeat with the first message's id instead of a second message.
  */
-async function sendUntilAccepted(trust: MeshClient, body: string, localId: string): Promise<string | undefined> {
-  const deadline = Date.now() + 30_000;
+async function sendUntilAccepted(trust: MeshClient, body: string, localId: string, streamEnds: number): Promise<string | undefined> {
+  const deadline = Math.min(Date.now() + 30_000, streamEnds);
   while (Date.now() < deadline) {
     try {
       return await trust.send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body, localId });
@@ -166,8 +172,7 @@ async function poll(mesh: MeshClient, into: Collected[], going: () => boolean): 
     try {
       for await (const id of mesh.inboxIds({ maxResults: 5000 })) ids.push(id);
     } catch {
-      if (last) throw new Error('the final listing failed');
-      ids = undefined;
+      ids = undefined; // a final listing that fails leaves the rest uncounted: the tally shows it
     }
     if (!ids) continue;
     const listed = new Set(ids);
