@@ -174,7 +174,10 @@ async function poll(mesh: MeshClient, into: Collected[], going: () => boolean): 
     } catch {
       ids = undefined; // a final listing that fails leaves the rest uncounted: the tally shows it
     }
-    if (!ids) continue;
+    if (!ids) {
+      await sleep(300);
+      continue;
+    }
     const listed = new Set(ids);
     for (const [id, m] of unanswered) {
       if (!listed.has(id)) { into.push(m); unanswered.delete(id); }
