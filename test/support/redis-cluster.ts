@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../scripts/spawn-ready.js';
-import { command, ping, stopAll } from './redis-servers.js';
+import { command, kill, ping, stopAll } from './redis-servers.js';
 import { until } from './wait.js';
 
 const run = promisify(execFile);
@@ -53,10 +53,7 @@ export async function startRedisCluster(replicasPerMaster = 1): Promise<RedisClu
       },
       async killMasterOf(slot) {
         const port = await masterOf(slot);
-        const child = children.get(port)!;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
+        await kill(children.get(port)!);
         return port;
       },
       stop: async () => stopAll(children, dir),

@@ -4,14 +4,17 @@ import { Redis } from 'ioredis';
 
 /* What the local Sentinel group and Cluster share: asking one redis-server on a port, and stopping them all. */
 
+/** SIGKILLs one server and resolves once it has exited (at once if it already had). */
+export async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 /** SIGKILLs every server still running, then removes their folder. */
 export async function stopAll(children: Map<number, ChildProcess>, dir: string): Promise<void> {
-  await Promise.all([...children.values()].map((child) => {
-    if (child.exitCode !== null || child.signalCode !== null) return undefined;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    return exited;
-  }));
+  await Promise.all([...children.values()].map(kill));
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/spawn-ready.js';
-import { command, ping, stopAll } from './redis-servers.js';
+import { command, kill, ping, stopAll } from './redis-servers.js';
 import { until } from './wait.js';
 
 export const GROUP_NAME = 'cpistest';
@@ -61,10 +61,7 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
       masterPort,
       async killMaster() {
         const port = await masterPort();
-        const child = children.get(port)!;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
+        await kill(children.get(port)!);
         return port;
       },
       stop: async () => stopAll(children, dir),
