@@ -1,4 +1,7 @@
 import { expect } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MeshClient } from '../../adapters/mesh-client/index.js';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
 import { parseFlagResponse } from '../../engine/cpis/xml/flag-response.js';
@@ -54,6 +57,12 @@ export interface Run {
   readiness: boolean[];
   /** Messages still in the hub's inbox when the run stopped waiting (-1: it could not be read). */
   hubInboxLeft: number;
+  /** Sends the hub refused or failed, by error code (HTTP_503, ECONNRESET, ...). */
+  refusedSends: Record<string, number>;
+  /** Where the hub's own log was written, to read after a run that went wrong. */
+  hubLog: string;
+  /** The hub's most frequent warnings and errors, for CI output, which keeps no files. */
+  hubComplaints: string[];
   killedPort: number;
   masterPort: number;
   seconds: number;
@@ -83,11 +92,12 @@ export async function failoverRun(redis: FailingRedis, replicaAcks: number, star
 
   const trust = meshClient(url, 'RR8PAS');
   let sent = 0;
+  const refusedSends: Record<string, number> = {};
   const streamEnds = Date.now() + STREAM_LIMIT_MS;
   const stream = inParallel(attendances, SENDERS, async (a, i) => {
     await sleep(Math.random() * 150);
     const body = attendanceXml(a.nhsNumber, a.attendanceId, { viewedBy: { name: `Dr Failover ${i}`, role: 'Registrar' } });
-    a.messageId = await sendUntilAccepted(trust, body, a.attendanceId, streamEnds);
+    a.messageId = await sendUntilAccepted(trust, body, a.attendanceId, streamEnds, refusedSends);
     sent++;
   });
   const killer = (async () => {
@@ -103,6 +113,8 @@ export async function failoverRun(redis: FailingRedis, replicaAcks: number, star
   }
   await Promise.all(pollers);
   const { killedPort, readiness } = await killer;
+  const hubLog = join(tmpdir(), `cpisx-failover-${redis.name}-${replicaAcks}-${process.pid}.log`);
+  writeFileSync(hubLog, hub.output());
 
   const acknowledged = attendances.filter((a) => a.messageId !== undefined);
   const got = (id: string) => collected.get(id)!;
@@ -112,6 +124,9 @@ export async function failoverRun(redis: FailingRedis, replicaAcks: number, star
     problems: replyProblems(acknowledged, got('RR8PAS'), byLa),
     readiness,
     hubInboxLeft,
+    refusedSends,
+    hubLog,
+    hubComplaints: complaints(hub.output()),
     killedPort,
     masterPort: await redis.masterPort(),
     seconds: (Date.now() - startedAt) / 1000,
@@ -144,12 +159,16 @@ async function settled(hubInbox: MeshClient, collected: Map<string, Collected[]>
  * (503, its write not yet on a replica) or whose answer was lost may exist, and the hub
  * answers the repeat with the first message's id instead of a second message.
  */
-async function sendUntilAccepted(trust: MeshClient, body: string, localId: string, streamEnds: number): Promise<string | undefined> {
+async function sendUntilAccepted(
+  trust: MeshClient, body: string, localId: string, streamEnds: number, refused: Record<string, number>,
+): Promise<string | undefined> {
   const deadline = Math.min(Date.now() + 30_000, streamEnds);
   while (Date.now() < deadline) {
     try {
       return await trust.send({ to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', body, localId });
-    } catch {
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'UNKNOWN';
+      refused[code] = (refused[code] ?? 0) + 1;
       await sleep(200);
     }
   }
@@ -234,6 +253,19 @@ function tally(acknowledged: readonly SentAttendance[], flags: readonly Collecte
   return result;
 }
 
+/** The hub's warn and error lines, counted by message and reason, most frequent first (job ids cut off). */
+function complaints(output: string, top = 8): string[] {
+  const counts = new Map<string, number>();
+  for (const line of output.split('\n')) {
+    let entry: { level?: string; message?: string; reason?: string; error?: string };
+    try { entry = JSON.parse(line); } catch { continue; }
+    if (entry.level !== 'warn' && entry.level !== 'error') continue;
+    const key = `${entry.message}: ${String(entry.reason ?? entry.error ?? '').replace(/job \S+/, 'job …').slice(0, 90)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, n]) => `${n}× ${key}`);
+}
+
 /** A replica took over, and the hub said ready again once it had. */
 export function expectFailedOver(run: Run): void {
   expect(run.masterPort).not.toBe(run.killedPort);
@@ -253,5 +285,7 @@ export function describeRun(run: Run): string {
   return `${t.acknowledged} of ${ATTENDANCES} attendances acknowledged; lost ${t.lost.flags} flag responses and ${t.lost.notifications} notifications; `
     + `duplicated ${t.duplicated.flags} flag responses and ${t.duplicated.notifications} notifications; `
     + `${t.lostIds.length ? `attendances lost: ${t.lostIds.join(' ')}; ` : ''}`
-    + `${run.hubInboxLeft} left in the hub's inbox; master ${run.killedPort} killed, ${run.masterPort} promoted; not ready for ${run.readiness.filter((r) => !r).length} probes (100 ms apart); ${run.seconds.toFixed(1)} s`;
+    + `${run.hubInboxLeft} left in the hub's inbox; master ${run.killedPort} killed, ${run.masterPort} promoted; not ready for ${run.readiness.filter((r) => !r).length} probes (100 ms apart); `
+    + `sends refused ${JSON.stringify(run.refusedSends)}; ${run.seconds.toFixed(1)} s; hub log ${run.hubLog}\n`
+    + `the hub's warnings and errors:\n  ${run.hubComplaints.join('\n  ')}`;
 }
