@@ -207,7 +207,7 @@ async function startCpis(settings: CpisSettings, parts: CpisParts) {
   // BullMQ blocks on its connections, so it gets its own.
   const bull = connectRedis(parts.redisSettings, 'blocking');
   logConnectionErrors(bull, log);
-  const queues = openQueues(bull, prefix);
+  const queues = openQueues(bull, prefix, log);
   const attempts = new AttemptLog(redis, prefix);
   const arrivals = new Arrivals(queues, store, settings, log);
   const failed = new FailedMessages(

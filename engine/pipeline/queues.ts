@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { CpisSettings } from '../config/schema.js';
+import type { Logger } from '../log.js';
 
 /** Plan updates can be 100,000 records, so they queue apart from attendances, which must stay quick. */
 export type QueueKind = 'planUpdate' | 'attendance';
@@ -23,7 +24,15 @@ export function queueKindFor(settings: CpisSettings, workflowId: string): QueueK
   return workflowId === settings.workflows.planUpdate ? 'planUpdate' : 'attendance';
 }
 
-export function openQueues(connection: ConnectionOptions, keyPrefix: string): Record<QueueKind, Queue<ArrivalJob>> {
-  const open = (kind: QueueKind) => new Queue<ArrivalJob>(QUEUE_NAMES[kind], { connection, prefix: bullPrefix(keyPrefix) });
+/**
+ * A queue with no 'error' listener has BullMQ print the error's stack to stderr itself
+ * (queue-base.js), which breaks the JSON log lines shippers read; the reason is logged instead.
+ */
+export function openQueues(connection: ConnectionOptions, keyPrefix: string, log: Logger): Record<QueueKind, Queue<ArrivalJob>> {
+  const open = (kind: QueueKind) => {
+    const queue = new Queue<ArrivalJob>(QUEUE_NAMES[kind], { connection, prefix: bullPrefix(keyPrefix) });
+    queue.on('error', (err) => log.warn('queue error', { queue: QUEUE_NAMES[kind], error: err.message }));
+    return queue;
+  };
   return { planUpdate: open('planUpdate'), attendance: open('attendance') };
 }

@@ -88,7 +88,7 @@ test('a gzip bomb already stored is refused by the worker at once (TOO_LARGE, pe
     id, from: 'RR8PAS', to: 'X26HUB', workflowId: 'CPIS_ATTENDANCE', type: 'DATA', totalChunks: 1, contentEncoding: 'gzip',
   }, gzipBomb(1.1 * GIB), { sendOnceWindowMs: 0 });
   const bull = connectRedis(TEST_REDIS, 'blocking');
-  const queues = openQueues(bull, PREFIX);
+  const queues = openQueues(bull, PREFIX, memoryLogger());
   const attempts = new AttemptLog(redis, PREFIX);
   try {
     const rise = await rssRiseKb(async () => {

@@ -51,7 +51,7 @@ beforeAll(async () => {
   }, 'worker-shutdown');
   redis = new Redis(REDIS_URL);
   bull = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  queues = openQueues(bull, PREFIX);
+  queues = openQueues(bull, PREFIX, memoryLogger());
   api = await spawnHub(file, ENV, 'api');
   processes.push(api);
 
@@ -133,7 +133,7 @@ test('a job still running at the shutdown deadline is released on time and taken
   const connect = () => { const c = new Redis(REDIS_URL, { maxRetriesPerRequest: null }); connections.push(c); return c; };
   const store = new RedisMailboxStore(plain, { undeliveredAfterMs: 3_600_000, deleteContentAfterMs: 3_600_000 }, new Keys(prefix));
   const attempts = new AttemptLog(plain, prefix);
-  const own = openQueues(connect(), prefix);
+  const own = openQueues(connect(), prefix, log);
   const workers = (handler: MessageHandler, connection = connect()) => new CpisWorkers({
     connection, keyPrefix: prefix, store, attempts, settings, log, notifyFailure: async () => undefined, handlers: { CPIS_ATTENDANCE: handler },
     maxMessageBytes: () => 1024 * 1024, durably: (writes) => writes(),

@@ -63,6 +63,8 @@ export interface Run {
   hubLog: string;
   /** The hub's most frequent warnings and errors, for CI output, which keeps no files. */
   hubComplaints: string[];
+  /** Lines of the hub's output that are not JSON log lines (a stack trace printed by a library). */
+  unstructured: string[];
   killedPort: number;
   masterPort: number;
   seconds: number;
@@ -127,6 +129,7 @@ export async function failoverRun(redis: FailingRedis, replicaAcks: number, star
     refusedSends,
     hubLog,
     hubComplaints: complaints(hub.output()),
+    unstructured: hub.output().split('\n').filter((line) => line.trim() && !isJson(line)),
     killedPort,
     masterPort: await redis.masterPort(),
     seconds: (Date.now() - startedAt) / 1000,
@@ -253,6 +256,10 @@ function tally(acknowledged: readonly SentAttendance[], flags: readonly Collecte
   return result;
 }
 
+function isJson(line: string): boolean {
+  try { JSON.parse(line); return true; } catch { return false; }
+}
+
 /** The hub's warn and error lines, counted by message and reason, most frequent first (job ids cut off). */
 function complaints(output: string, top = 8): string[] {
   const counts = new Map<string, number>();
@@ -266,10 +273,11 @@ function complaints(output: string, top = 8): string[] {
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, n]) => `${n}× ${key}`);
 }
 
-/** A replica took over, and the hub said ready again once it had. */
+/** A replica took over, the hub said ready again once it had, and it logged JSON lines throughout. */
 export function expectFailedOver(run: Run): void {
   expect(run.masterPort).not.toBe(run.killedPort);
   expect(run.readiness.at(-1)).toBe(true);
+  expect(run.unstructured.slice(0, 5)).toEqual([]); // log shippers read JSON lines, outage or not
 }
 
 /** What replicaAcks promises: every attendance acknowledged and answered, each notification sent, none twice; not ready while there was no master. */
