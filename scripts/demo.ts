@@ -92,6 +92,16 @@ async function scenario(dir: string): Promise<void> {
   const notices = await Promise.all(['var/la/notifications', 'var/la-national/notifications'].map((f) => waitForFile(join(dir, f), (n) => n.endsWith('.xml'))));
   show('The access notification delivered to Leeds', notices[0]);
   show('The national access notification delivered to Bradford', notices[1]);
+
+  say('3. The PAS drops two attendances that cannot be acted on: one the schema refuses (no clinician\'s name),');
+  say('   which the adapter keeps without sending, and one whose NHS number fails its check digit, which the hub');
+  say('   holds for support staff and reports back; each ends in var/pas/attendances/rejected/ with its reason beside it');
+  const rejected = join(dir, 'var/pas/attendances/rejected');
+  drop(join(EXAMPLES, 'attendance/invalid/clinician-without-name.xml'), join(dir, 'var/pas/attendances'), 'attendance-0043.xml');
+  drop(join(EXAMPLES, 'attendance/valid/nhs-number-fails-check-digit.xml'), join(dir, 'var/pas/attendances'), 'attendance-0044.xml');
+  for (const name of ['attendance-0043.xml', 'attendance-0044.xml']) {
+    show(`Why ${name} was rejected`, await waitForFile(rejected, (f) => f.startsWith(name) && f.endsWith('.error.txt')));
+  }
 }
 
 /** The sample adapter configuration, pointed at this hub and this folder. */

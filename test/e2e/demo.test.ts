@@ -10,7 +10,7 @@ import { REDIS_URL } from '../support/hub.js';
  * `npm run demo` is a newcomer's first run: it must show every answer, to the LA on our dialect
  * and to the one on the national documents, and leave nothing behind.
  */
-test('the demo shows both LAs\' acknowledgements, the flag response naming both and each LA\'s notification, then stops cleanly', async () => {
+test('the demo shows both LAs\' acknowledgements, the flag response naming both, each LA\'s notification and two rejected attendances with their reasons, then stops cleanly', async () => {
   const logDir = mkdtempSync(join(tmpdir(), 'demo-logs-'));
   const child = spawn('npm', ['run', '-s', 'demo'], { env: { ...process.env, NODE_OPTIONS: '', DEMO_LOG_DIR: logDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -27,6 +27,8 @@ test('the demo shows both LAs\' acknowledgements, the flag response naming both 
   expect([...flag.matchAll(/<ods>(\d+)<\/ods>/g)].map((m) => m[1]).sort()).toEqual(['706', '709']);
   expect(out).toMatch(/access notification delivered to Leeds: .*_N706\.xml\n<\?xml[^>]*>\n<accessNotification /);
   expect(out).toMatch(/national access notification delivered to Bradford: .*_N709\.xml\n<\?xml[^>]*>\n<CP-ISAccessToServiceNotification xmlns="urn:hl7-org:v3"/);
+  expect(out).toMatch(/Why attendance-0043\.xml was rejected: [^\n]*\nSCHEMA_INVALID: does not match attendance\.xsd\n/);
+  expect(out).toMatch(/Why attendance-0044\.xml was rejected: [^\n]*\nHUB_REPORT: [^\n]*the NHS number fails the Modulus 11 check/);
   expect(out).toContain('Stopped the hub and the adapters');
   expectNoPatientData(logDir);
   const redis = new Redis(REDIS_URL);
@@ -45,7 +47,10 @@ test('without Redis the demo says so in one line, with no ioredis stack, and exi
 }, 90_000);
 
 /** The documents the demo drops (scripts/demo.ts): the patient data that must never reach a log. */
-const DEMO_DOCUMENTS = ['plan-update/valid/new-plans.xml', 'dms/upload/valid/one-child-cpp.xml', 'attendance/valid/emergency-department.xml'];
+const DEMO_DOCUMENTS = [
+  'plan-update/valid/new-plans.xml', 'dms/upload/valid/one-child-cpp.xml', 'attendance/valid/emergency-department.xml',
+  'attendance/invalid/clinician-without-name.xml', 'attendance/valid/nhs-number-fails-check-digit.xml',
+];
 
 /** Every log line of every process the demo ran (the hub and three adapters, JSON lines) is searched for each NHS number and name those documents carry. */
 function expectNoPatientData(logDir: string): void {
