@@ -37,7 +37,7 @@ import { QueryService } from './query/query-service.js';
 import { RateLimiter } from './query/rate-limit.js';
 import { QueryTokens } from './query/tokens.js';
 import { checkRedis, connectRedis, logConnectionErrors } from './redis/connect.js';
-import { redisWritable } from './redis/readiness.js';
+import { redisReadiness } from './redis/readiness.js';
 import { Replicas } from './redis/replicas.js';
 import type { RedisSettings } from './redis/settings.js';
 
@@ -113,7 +113,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   // Every role listens: health and metrics always, the MESH API and the console unless worker-only.
   const serving = role !== 'worker';
   const app = await buildHttpApp({
-    health: { ready: () => redisWritable(redis) },
+    health: { ready: () => redisReadiness(redis, replicas.required) },
     tls: config.mesh.tls,
     metrics: { metrics, store, directory, queues: cpis?.queues },
     mesh: serving ? {

@@ -2,7 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { nodeName } from '../../engine/redis/cluster-nodes.js';
 import { checkRedis, connectRedis, persistenceEnabled, RedisSetupError } from '../../engine/redis/connect.js';
 import { keySlot } from '../../engine/redis/key-slot.js';
-import { redisWritable } from '../../engine/redis/readiness.js';
+import { redisReadiness } from '../../engine/redis/readiness.js';
 import { defineScript } from '../../engine/redis/scripts.js';
 import { Replicas, ReplicationShortfall } from '../../engine/redis/replicas.js';
 import { redisFromEnv, type RedisSettings } from '../../engine/redis/settings.js';
@@ -114,8 +114,12 @@ describe('start-up checks on a cluster ask every node', () => {
 describe('readiness on a cluster, and a master killed', () => {
   const slot = keySlot(spread[2]);
 
-  test('ready while every slot\'s master answers', async () => {
-    expect(await redisWritable(redis)).toBe(true);
+  test('ready while every slot\'s master answers with the replicas asked for; asked for more, not ready, naming each master', async () => {
+    expect(await redisReadiness(redis, 0)).toEqual({ ready: true });
+    expect(await redisReadiness(redis, 1)).toEqual({ ready: true });
+    const tooMany = await redisReadiness(redis, 2);
+    expect(tooMany).toMatchObject({ ready: false, code: 'TOO_FEW_REPLICAS' });
+    expect(tooMany.ready || tooMany.detail.match(/master 127\.0\.0\.1:\d+ has 1/g)).toHaveLength(3);
   });
 
   test('a write whose master dies before replicas confirm it is refused; not ready until the replica takes over', async () => {
@@ -125,11 +129,14 @@ describe('readiness on a cluster, and a master killed', () => {
       await redis.set(spread[2], 'lost?');
       killed = await cluster.killMasterOf(slot);
     })).rejects.toBeInstanceOf(ReplicationShortfall);
-    expect(await redisWritable(redis)).toBe(false);
-    await until(async () => ((await redisWritable(redis)) ? true : undefined), 30_000, 200);
+    expect((await redisReadiness(redis, 0)).ready).toBe(false);
+    await until(async () => (((await redisReadiness(redis, 0)).ready) ? true : undefined), 30_000, 200);
     expect(await cluster.masterOf(slot)).not.toBe(killed);
     expect(await cluster.masterPorts()).toHaveLength(3);
-    // The promoted replica has no replica of its own: a write wanting one is refused, on any slot.
+    // The promoted replica has no replica of its own: a write wanting one is refused, on any slot, and readiness names it.
     await expect(new Replicas(redis, 1, 300).durably(() => redis.set(spread[3], '1'))).rejects.toBeInstanceOf(ReplicationShortfall);
+    expect(await redisReadiness(redis, 1)).toEqual({
+      ready: false, code: 'TOO_FEW_REPLICAS', detail: `master 127.0.0.1:${await cluster.masterOf(slot)} has 0 of the 1 replicas online that replicaAcks waits for`,
+    });
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { connectRedis } from '../../engine/redis/connect.js';
-import { redisWritable } from '../../engine/redis/readiness.js';
+import { redisReadiness } from '../../engine/redis/readiness.js';
 import { Replicas, ReplicationShortfall } from '../../engine/redis/replicas.js';
 import { singleRedis } from '../../engine/redis/settings.js';
 import { deleteKeys, REDIS_URL, startTestHub, type TestHub } from '../support/hub.js';
@@ -24,9 +24,12 @@ test('with more replicas asked than Redis has, the write is done but refused as 
   expect(await redis.get(`${prefix}b`)).toBe('1');
 });
 
-test('a lone master is writable: ready', async () => {
+test('a lone master is writable: ready, unless replicas are asked for, and then the answer says so', async () => {
   await redis.ping();
-  expect(await redisWritable(redis)).toBe(true);
+  expect(await redisReadiness(redis, 0)).toEqual({ ready: true });
+  expect(await redisReadiness(redis, 1)).toEqual({
+    ready: false, code: 'TOO_FEW_REPLICAS', detail: 'the master has 0 of the 1 replicas online that replicaAcks waits for',
+  });
 });
 
 describe('a hub asking for a replica Redis does not have', () => {
@@ -37,5 +40,12 @@ describe('a hub asking for a replica Redis does not have', () => {
   test('answers a send 503, which MESH clients retry, and a resend with the same local id makes no second message', async () => {
     for (let i = 0; i < 2; i++) expectMeshError(await send(hub.url, 'not yet durable', { headers: { 'mex-localid': 'wait-1' } }), 503, '503');
     expect(await inboxIds(hub.url, 'X26ABC2')).toHaveLength(1);
+  });
+
+  test('is not ready, and says why', async () => {
+    const res = await fetch(`${hub.url}/health/ready`);
+    expect([res.status, await res.json()]).toEqual([503, {
+      status: 'not ready', code: 'TOO_FEW_REPLICAS', detail: 'the master has 0 of the 1 replicas online that replicaAcks waits for',
+    }]);
   });
 });

@@ -273,11 +273,12 @@ function complaints(output: string, top = 8): string[] {
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, n]) => `${n}× ${key}`);
 }
 
-/** A replica took over, the hub said ready again once it had, and it logged JSON lines throughout. */
+/** A replica took over, the hub said ready again once it had, refused sends meanwhile only as unavailable, and logged JSON lines throughout. */
 export function expectFailedOver(run: Run): void {
   expect(run.masterPort).not.toBe(run.killedPort);
   expect(run.readiness.at(-1)).toBe(true);
   expect(run.unstructured.slice(0, 5)).toEqual([]); // log shippers read JSON lines, outage or not
+  expect(run.refusedSends).not.toHaveProperty('500'); // a failover is "unavailable, try again" (503), never an internal error
 }
 
 /** What replicaAcks promises: every attendance acknowledged and answered, each notification sent, none twice; not ready while there was no master. */

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
 import type { MailboxEntry } from '../directory.js';
+import { redisUnavailable } from '../../redis/unavailable.js';
 import { MeshError } from '../errors.js';
 import { header } from '../headers.js';
 import type { MeshContext } from '../handlers/context.js';
@@ -132,7 +133,7 @@ function singleValues(query: Record<string, string | string[]>): Params {
 export function sendError(ctx: MeshContext, err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const meshError = asMeshError(err);
   if (meshError.kind === 'INTERNAL') ctx.log.error('request failed', { requestId: req.id, url: req.routeOptions.url, error: (err as Error).message });
-  if (meshError.kind === 'UNAVAILABLE') ctx.log.warn('request refused: Redis unavailable', { requestId: req.id, url: req.routeOptions.url, error: meshError.message });
+  if (meshError.kind === 'UNAVAILABLE') ctx.log.warn('request refused: Redis unavailable', { requestId: req.id, url: req.routeOptions.url, error: (err as Error).message });
   let view: View;
   try {
     view = viewFor(apiVersion(header(req.headers, 'accept')));
@@ -151,9 +152,10 @@ function asMeshError(err: unknown): MeshError {
   const e = err as { code?: string; name?: string; statusCode?: number; message?: string };
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new MeshError('TOO_LARGE');
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new MeshError('BAD_REQUEST', e.message);
-  if (e.code === 'ECONNREFUSED' || e.name === 'MaxRetriesPerRequestError') return new MeshError('UNAVAILABLE');
-  // The write may be stored, but not yet on enough replicas to survive a failover: the client sends again
-  // (a first send with the same mex-localid gets the same message id; chunks and acknowledgements repeat harmlessly).
-  if (e.code === 'REPLICATION_SHORTFALL') return new MeshError('UNAVAILABLE', e.message);
+  // Redis down, failing over, or a write not yet on enough replicas to survive a failover (it may be stored):
+  // the client sends again (a first send with the same mex-localid gets the same message id; chunks and
+  // acknowledgements repeat harmlessly).
+  // Only the replicas' shortfall is told to the client; a socket or cluster error names internal addresses (it is logged).
+  if (redisUnavailable(err)) return new MeshError('UNAVAILABLE', e.code === 'REPLICATION_SHORTFALL' ? e.message : undefined);
   return new MeshError('INTERNAL');
 }
