@@ -10,7 +10,7 @@ import type { FlagAnswer } from '../../cpis/types.js';
 import { ReplicationShortfall } from '../../redis/replicas.js';
 import { isRefusal, type QueryRefusalCode } from '../callers.js';
 import type { QueryApi } from '../query-audit.js';
-import { askerOf, authenticate, echoCorrelation, requestOrigin, retryAfter, timed, type QueryRouteDeps } from './asking.js';
+import { askerOf, auditDoorRefusal, authenticate, echoCorrelation, requestOrigin, retryAfter, timed, type QueryRouteDeps } from './asking.js';
 
 /** Where the hub serves the FHIR API, as NHS England's base URLs end. */
 export const FHIR_PREFIX = '/cpis/FHIR/R4';
@@ -65,15 +65,16 @@ export async function fhirPlugin(app: FastifyInstance, deps: QueryRouteDeps): Pr
 }
 
 async function answer(deps: QueryRouteDeps, search: Search, request: FastifyRequest, reply: FastifyReply, prefix: string): Promise<string> {
+  const query = request.query as Query;
+  const patient = parsePatientIdentifier(query);
   const caller = await authenticate(deps, request);
   if (isRefusal(caller)) {
+    await auditDoorRefusal(deps, caller, search.api, REFUSALS[caller.refused], patient.ok ? patient.nhsNumber : undefined);
     retryAfter(reply, caller);
     outcome(reply, REFUSALS[caller.refused], caller.message);
     return caller.refused;
   }
   const asker = askerOf(caller);
-  const query = request.query as Query;
-  const patient = parsePatientIdentifier(query);
   const refuse = async ({ code, diagnostics }: FhirRefusal): Promise<string> => {
     await deps.service.refused({ api: search.api, asker, nhsNumber: patient.ok ? patient.nhsNumber : undefined }, code);
     outcome(reply, code, diagnostics);
