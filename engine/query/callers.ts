@@ -83,9 +83,9 @@ export class QueryCallers {
     return caller;
   }
 
-  /** The user the caller states on this request, or the client's responsible person. */
-  statedAccessor(headers: IncomingHttpHeaders, caller: Caller): Accessor | QueryRefusal {
-    return statedAccessor(headers, caller.client);
+  /** The user the caller states on this request, or the client's responsible person (asking through `systemAsid` when given). */
+  statedAccessor(headers: IncomingHttpHeaders, caller: Caller, systemAsid?: string): Accessor | QueryRefusal {
+    return statedAccessor(headers, caller.client, systemAsid);
   }
 
   /** May this caller ask on behalf of the organisation with this ODS code (an HL7 v3 author's)? Only its own. */

@@ -1,10 +1,13 @@
+import { request } from 'node:http';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
 import { QueryAudit } from '../../engine/query/query-audit.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { schemaErrors } from '../cpis/fhir/samples.js';
 import { drainedInbox, LA706, LA708, planRecord, startCpisHub, uploadPlans } from '../support/cpis.js';
 import { memoryLogger, type TestHub, testRedis } from '../support/hub.js';
-import { auditEventPath, careTeamPath, ED_USER, fhirGet, QUERY_CLIENTS, queryToken, spineCode } from '../support/query.js';
+import { auditEventPath, careTeamPath, ED_USER, fhirGet, type FhirAnswer, QUERY_CLIENTS, queryToken, spineCode } from '../support/query.js';
+
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 /** The FHIR query against the real hub: the same answers and side effects as an attendance (issue 11). */
 let hub: TestHub;
@@ -131,6 +134,31 @@ test('no token or a forged one: 401 ACCESS_DENIED (login); an unknown path 404; 
   const malformed = await fhirGet(hub, '/CareTeam%ZZ', token);
   expect([malformed.status, malformed.body.resourceType, spineCode(malformed)]).toEqual([400, 'OperationOutcome', 'INVALID_SEARCH_DATA']);
 });
+
+test('a request the framework refuses is still an OperationOutcome with its own status: 415 an unreadable body type, 413 too large', async () => {
+  const octets = await fetch(`${hub.url}/cpis/FHIR/R4/CareTeam`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: 'x' });
+  const unsupported = await octets.json() as FhirAnswer['body'];
+  expect([octets.status, octets.headers.get('content-type'), unsupported.resourceType, unsupported.issue?.[0].code]).toEqual([415, FHIR_JSON, 'OperationOutcome', 'not-supported']);
+  const large = await announcedBody(`${hub.url}/cpis/FHIR/R4/CareTeam`, 100 * 1024 * 1024 + 1);
+  expect([large.status, large.body.resourceType, large.body.issue?.[0].code]).toEqual([413, 'OperationOutcome', 'too-long']);
+  expect(schemaErrors(unsupported)).toEqual([]);
+});
+
+/** The answer to a POST whose Content-Length announces `bytes`, none of which are sent: refused on the head alone. */
+function announcedBody(url: string, bytes: number): Promise<{ status: number; body: FhirAnswer['body'] }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(bytes) } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => { text += chunk.toString('utf8'); });
+      res.on('end', () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as FhirAnswer['body'] });
+      });
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
 
 test('TraceID, X-Request-ID and X-Correlation-ID are echoed; /metadata serves the CapabilityStatement', async () => {
   const echoed = { TraceID: 'trace-1', 'X-Request-ID': 'req-echo', 'X-Correlation-ID': 'corr-1' };

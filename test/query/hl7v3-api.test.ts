@@ -4,7 +4,7 @@ import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { client, collect, drainedInbox, LA706, LA708, LA709, nationalPlanFile, nationalRecord, planRecord, startCpisHub, uploadPlans } from '../support/cpis.js';
 import { QueryAudit, type QueryAuditEntry } from '../../engine/query/query-audit.js';
 import { testRedis, type TestHub } from '../support/hub.js';
-import { dmsQuery, hl7v3Post, queryToken } from '../support/query.js';
+import { dmsQuery, hl7v3Post, QUERY_CLIENTS, queryToken } from '../support/query.js';
 
 /** The national query over HTTP against the real hub: the same register, the same side effects. */
 let hub: TestHub;
@@ -104,6 +104,16 @@ test('a system author naming no person, from a client with no responsible person
   expect([answer.status, answer.xml.includes('<MCCI_IN010000UK13'), answer.xml.includes('code="NO_STATED_USER"')]).toEqual([400, true, true]);
   const [audited] = await auditOf('rr8-ed');
   expect([audited.outcome, audited.nhsNumber]).toEqual(['NO_STATED_USER', person.nhsNumber]);
+});
+
+test('a system author naming no person is recorded as the client\'s responsible person asking through that system\'s ASID', async () => {
+  const [child] = nhsNumbers(1);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  const miu = await queryToken(hub, QUERY_CLIENTS.miu);
+  const answer = await ask({ nhsNumber: child, viewedBy: undefined, systemAsid: '200000000777' }, miu);
+  expect(answer.status).toBe(200);
+  expect(answer.xml).toMatch(/<id root="1.2.826.0.1285.0.2.0.107" extension="200000000777"\/>\s*<indirectAuthority>\s*<superiorAssignedEntity>\s*<code [^>]*\/>\s*<assignedPerson>\s*<name>Dr Alex Morgan<\/name>/);
+  await drainedInbox(hub, 'LA706CSC');
 });
 
 test('TraceID, X-Request-ID and X-Correlation-ID are echoed on answers and refusals', async () => {

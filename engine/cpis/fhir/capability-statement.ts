@@ -14,6 +14,17 @@ const BY_NHS_NUMBER =
   `By NHS number only: patient:identifier=${SYSTEM.nhsNumber}|{NHS number} (patient={NHS number} is also accepted). ` +
   'Header IsUnscheduledAccessEvent: true (the default) records the access; false is a silent read.';
 
+const SECURITY_SERVICE = (code: 'OAuth' | 'Certificates'): fhir4.CodeableConcept =>
+  ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code }] });
+
+/** Not NHS England's CIS2 model, where the token carries the user: here it names the calling system only. */
+const SECURITY =
+  'The calling system is a configured query client, known by a bearer token from POST /cpis/oauth2/token ' +
+  '(OAuth2 client credentials) or, where the server asks for one, by its client certificate over mutual TLS; ' +
+  'the client\'s organisation is the one asking. The token or certificate names no user: the user is stated on ' +
+  'each request in X-User-Name, with X-User-Role, X-User-Id, X-User-Role-Code and X-User-Role-Profile-Id. ' +
+  'A client configured with a responsible person may leave them out, and is recorded as that person.';
+
 function searchByPatient(type: 'CareTeam' | 'AuditEvent', definition: string): fhir4.CapabilityStatementRestResource {
   return {
     type,
@@ -39,8 +50,8 @@ export function capabilityStatement(base: string): fhir4.CapabilityStatement {
     rest: [{
       mode: 'server',
       security: {
-        service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] }],
-        description: 'A bearer token for a user present healthcare worker; the user, role and organisation are taken from it.',
+        service: [SECURITY_SERVICE('OAuth'), SECURITY_SERVICE('Certificates')],
+        description: SECURITY,
       },
       resource: [
         searchByPatient('CareTeam', 'http://hl7.org/fhir/SearchParameter/clinical-patient'),

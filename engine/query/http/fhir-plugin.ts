@@ -4,7 +4,7 @@ import { auditEventBundle } from '../../cpis/fhir/audit-event.js';
 import type { FhirRequest } from '../../cpis/fhir/bundle.js';
 import { capabilityStatement } from '../../cpis/fhir/capability-statement.js';
 import { careTeamBundle } from '../../cpis/fhir/care-team.js';
-import { operationOutcome, type FhirIssueCode, type FhirRefusal } from '../../cpis/fhir/operation-outcome.js';
+import { frameworkRefusal, operationOutcome, type FhirIssueCode, type FhirRefusal } from '../../cpis/fhir/operation-outcome.js';
 import { checkAuditEventInclude, parsePatientIdentifier, parseUnscheduled, type Query } from '../../cpis/fhir/search-request.js';
 import type { FlagAnswer } from '../../cpis/types.js';
 import { ReplicationShortfall } from '../../redis/replicas.js';
@@ -48,7 +48,7 @@ export async function fhirPlugin(app: FastifyInstance, deps: QueryRouteDeps): Pr
   echoCorrelation(app);
   app.setNotFoundHandler((request, reply) => outcome(reply, 'RESOURCE_NOT_FOUND', `${request.method} ${pathOf(request)} is not an interaction of this API`));
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
-    if (err.statusCode !== undefined && err.statusCode < 500) return outcome(reply, 'INVALID_SEARCH_DATA', `the request could not be read: ${err.message}`);
+    if (err.statusCode !== undefined && err.statusCode < 500) return outcome(reply, frameworkRefusal(err.statusCode), `the request could not be read: ${err.message}`);
     if (err instanceof ReplicationShortfall) return outcome(reply, 'UNABLE_TO_CALL_SERVICE', 'the register could not confirm the view on its replicas; ask again');
     deps.log.error('FHIR query failed', { requestId: request.id, error: err.message });
     return outcome(reply, 'FAILURE_TO_PROCESS_MESSAGE', `the query could not be answered; quote request ${request.id} to support`);

@@ -76,8 +76,9 @@ async function answer(deps: Hl7v3Deps, request: FastifyRequest, reply: FastifyRe
   if (!deps.callers.mayActFor(caller, query.organisation.ods)) {
     return refuseQuery({ refused: 'ACCESS_DENIED', message: `query client ${caller.client.id} may not ask on behalf of organisation ${query.organisation.ods}` });
   }
-  // A system author naming no nominated person is recorded against the client's responsible person, if it has one.
-  const viewedBy = query.viewedBy ?? deps.callers.statedAccessor(request.headers, caller);
+  // A system author naming no nominated person is recorded against the client's responsible
+  // person, if it has one, asking through that system (its ASID, not the client's).
+  const viewedBy = query.viewedBy ?? deps.callers.statedAccessor(request.headers, caller, query.systemAsid);
   if (isRefusal(viewedBy)) return refuseQuery(viewedBy);
   const found = await deps.service.ask({ api: 'hl7v3', asker, queryId: query.queryId, nhsNumber: query.nhsNumber, viewedBy, unscheduled: query.unscheduled, history: true });
   reply.type(XML).send(buildDmsQueryAnswer(found, { ...replyContext(deps.hubAsid), query }));
