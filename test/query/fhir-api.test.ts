@@ -97,6 +97,29 @@ test('AuditEvent lists the caller\'s own access with its PractitionerRole includ
   await drainedInbox(hub, 'LA706CSC');
 });
 
+test('the IG\'s sequence, CareTeam then AuditEvent, unscheduled and without ids: one look, one notification per LA', async () => {
+  const [child] = nhsNumbers(1);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  expect((await fhirGet(hub, careTeamPath(child), token)).body.total).toBe(1);
+  const history = await fhirGet(hub, auditEventPath(child), token);
+  expect(history.body.total).toBe(1); // the CareTeam search's access, the caller's own
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(1);
+});
+
+test('an AuditEvent search alone records and notifies nothing, unscheduled or not', async () => {
+  const [child] = nhsNumbers(1);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  for (let i = 0; i < 2; i++) expect((await fhirGet(hub, auditEventPath(child), token, { IsUnscheduledAccessEvent: 'true' })).body.total).toBe(0);
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(0);
+});
+
+test('TraceID names no query: two looks under one session\'s TraceID are two looks, each told to the LA', async () => {
+  const [child] = nhsNumbers(1);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  for (let i = 0; i < 2; i++) expect((await fhirGet(hub, careTeamPath(child), token, { TraceID: `session-${child}` })).status).toBe(200);
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(2);
+});
+
 test('a system client without a stated user is recorded against its responsible person', async () => {
   const [child] = nhsNumbers(1);
   await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);

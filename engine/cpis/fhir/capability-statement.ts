@@ -11,8 +11,7 @@ import { SYSTEM } from './vocabulary.js';
 const STATEMENT_DATE = '2026-11-29';
 
 const BY_NHS_NUMBER =
-  `By NHS number only: patient:identifier=${SYSTEM.nhsNumber}|{NHS number} (patient={NHS number} is also accepted). ` +
-  'Header IsUnscheduledAccessEvent: true (the default) records the access; false is a silent read.';
+  `By NHS number only: patient:identifier=${SYSTEM.nhsNumber}|{NHS number} (patient={NHS number} is also accepted).`;
 
 const SECURITY_SERVICE = (code: 'OAuth' | 'Certificates'): fhir4.CodeableConcept =>
   ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code }] });
@@ -54,11 +53,16 @@ export function capabilityStatement(base: string): fhir4.CapabilityStatement {
         description: SECURITY,
       },
       resource: [
-        searchByPatient('CareTeam', 'http://hl7.org/fhir/SearchParameter/clinical-patient'),
+        {
+          ...searchByPatient('CareTeam', 'http://hl7.org/fhir/SearchParameter/clinical-patient'),
+          documentation: 'One CareTeam per plan, open or recently ended. Header IsUnscheduledAccessEvent: true (the default) ' +
+            'records the access and tells each LA with an open plan, once per X-Request-ID; false is a silent read.',
+        },
         {
           ...searchByPatient('AuditEvent', 'http://hl7.org/fhir/SearchParameter/AuditEvent-patient'),
           searchInclude: ['AuditEvent:agent'],
-          documentation: 'The access history, newest first, at most 25; the PractitionerRole of each viewer is always included.',
+          documentation: 'The access history, newest first, at most 25; the PractitionerRole of each viewer is always included. ' +
+            'This search records no access, whatever IsUnscheduledAccessEvent says: the look is the CareTeam search\'s.',
         },
       ],
     }],

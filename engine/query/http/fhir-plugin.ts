@@ -10,6 +10,7 @@ import type { FlagAnswer } from '../../cpis/types.js';
 import { ReplicationShortfall } from '../../redis/replicas.js';
 import { isRefusal, type QueryRefusalCode } from '../callers.js';
 import type { QueryApi } from '../query-audit.js';
+import type { Shown } from '../query-service.js';
 import { askerOf, auditDoorRefusal, authenticate, echoCorrelation, requestOrigin, retryAfter, timed, type QueryRouteDeps } from './asking.js';
 
 /** Where the hub serves the FHIR API, as NHS England's base URLs end. */
@@ -28,15 +29,16 @@ type Render = (answer: FlagAnswer, request: FhirRequest) => object;
 interface Search {
   api: QueryApi;
   render: Render;
-  /** It answers with the access history. */
-  history: boolean;
+  /** What its answer shows, which decides what it records (query-service.ts Shown). */
+  shows: Shown;
   /** Parameters this search takes beyond the patient's identifier. */
   check?: (query: Query) => { ok: true } | FhirRefusal;
 }
 
 const SEARCHES: Record<string, Search> = {
-  CareTeam: { api: 'fhir-careteam', render: careTeamBundle, history: false },
-  AuditEvent: { api: 'fhir-auditevent', render: auditEventBundle, history: true, check: checkAuditEventInclude },
+  CareTeam: { api: 'fhir-careteam', render: careTeamBundle, shows: { plans: true, history: false } },
+  // Records nothing, whatever IsUnscheduledAccessEvent says: the look was the CareTeam search's.
+  AuditEvent: { api: 'fhir-auditevent', render: auditEventBundle, shows: { plans: false, history: true }, check: checkAuditEventInclude },
 };
 
 /**
@@ -88,7 +90,9 @@ async function answer(deps: QueryRouteDeps, search: Search, request: FastifyRequ
   const viewedBy = deps.callers.statedAccessor(request.headers, caller);
   if (isRefusal(viewedBy)) return refuse({ ok: false, code: REFUSALS[viewedBy.refused], diagnostics: viewedBy.message });
   const found = await deps.service.ask({
-    api: search.api, asker, queryId: header(request, 'x-request-id') ?? header(request, 'traceid'), nhsNumber: patient.nhsNumber, viewedBy, unscheduled: unscheduled.unscheduled, history: search.history,
+    // X-Request-ID alone names the query: a retry sends it again (as NHS England's APIs use it).
+    // TraceID correlates calls and may stay the same across a session, so it names no query.
+    api: search.api, asker, queryId: header(request, 'x-request-id'), nhsNumber: patient.nhsNumber, viewedBy, unscheduled: unscheduled.unscheduled, shows: search.shows,
   });
   const base = baseOf(request, prefix);
   fhir(reply, 200, search.render(found, { base, self: `${requestOrigin(request)}${request.url}`, bundleId: randomUUID() }));

@@ -80,7 +80,7 @@ async function answer(deps: Hl7v3Deps, request: FastifyRequest, reply: FastifyRe
   // person, if it has one, asking through that system (its ASID, not the client's).
   const viewedBy = query.viewedBy ?? deps.callers.statedAccessor(request.headers, caller, query.systemAsid);
   if (isRefusal(viewedBy)) return refuseQuery(viewedBy);
-  const found = await deps.service.ask({ api: 'hl7v3', asker, queryId: query.queryId, nhsNumber: query.nhsNumber, viewedBy, unscheduled: query.unscheduled, history: true });
+  const found = await deps.service.ask({ api: 'hl7v3', asker, queryId: query.queryId, nhsNumber: query.nhsNumber, viewedBy, unscheduled: query.unscheduled, shows: { plans: true, history: true } });
   reply.type(XML).send(buildDmsQueryAnswer(found, { ...replyContext(deps.hubAsid), query }));
   return 'ok';
 }

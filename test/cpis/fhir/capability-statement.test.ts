@@ -34,5 +34,7 @@ describe('capabilityStatement', () => {
     expect(rest.resource?.[0].searchParam?.[0].documentation).toContain('patient:identifier=https://fhir.nhs.uk/Id/nhs-number|');
     expect(rest.resource?.[1].searchInclude).toEqual(['AuditEvent:agent']);
     expect(rest.resource?.[0]).not.toHaveProperty('searchInclude');
+    expect(rest.resource?.[0].documentation).toMatch(/IsUnscheduledAccessEvent: true \(the default\) records the access/);
+    expect(rest.resource?.[1].documentation).toMatch(/records no access/);
   });
 });
