@@ -43,6 +43,19 @@ test('a flagged child: one CareTeam per plan with its LA name, phones, category 
   expect(schemaErrors(answer.body)).toEqual([]);
 });
 
+test('a plan ended within endedVisibleMonths is shown with its end, and its LA is not told; an open plan\'s LA is', async () => {
+  const [child] = nhsNumbers(1);
+  const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600_000).toISOString().slice(0, 10);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child, { start: daysAgo(200), end: daysAgo(30) })]);
+  await uploadPlans(hub, LA708, 'LA708CSC', [planRecord(child, { type: 'LAC' })]);
+  const answer = await fhirGet(hub, careTeamPath(child), token, { 'X-Request-ID': `ended-${child}` });
+  expect(answer.body.total).toBe(2);
+  const ended = answer.body.entry!.map((e) => e.resource).find((team) => team.name === LA706.name);
+  expect(ended?.period).toEqual({ start: daysAgo(200), end: daysAgo(30) });
+  expect(schemaErrors(answer.body)).toEqual([]);
+  expect([(await drainedInbox(hub, 'LA706CSC')).length, (await drainedInbox(hub, 'LA708CSC')).length]).toEqual([0, 1]);
+});
+
 test('no record: 200 with an empty searchset, and nothing recorded or notified', async () => {
   const [child] = nhsNumbers(1);
   const answer = await fhirGet(hub, careTeamPath(child), token);
