@@ -179,7 +179,7 @@ export interface RegisterRecord {
 
 /** One view of a person's record, as the access history keeps it. */
 export interface Access {
-  /** The attendance or query that looked: counted once, whatever retries or replays follow. */
+  /** The attendance or query that looked, as its organisation names it: counted once per organisation, whatever retries or replays follow. */
   attendanceId: string;
   at: string;
   careSettingOds: string;

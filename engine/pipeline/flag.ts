@@ -16,7 +16,7 @@ export type FlagContext = Pick<WorkerContext, 'store' | 'directory' | 'register'
 export interface View {
   /** The message (attendance) or query message id the notification orders derive their ids from. */
   sourceId: string;
-  /** The attendance or query id: the history counts it once, whatever retries follow. */
+  /** The attendance or query id: the history counts it once per care setting organisation, whatever retries follow. */
   accessId: string;
   nhsNumber: string;
   at: string;

@@ -23,6 +23,15 @@ export interface Caller {
   organisation: { ods: string; name: string };
 }
 
+/**
+ * Why a request was refused before it was read. `caller` is there when the client was recognised
+ * and then refused (not allowed to query, over its rate limit): who asked is known, so the
+ * refusal is audited against it.
+ */
+export interface DoorRefusal extends QueryRefusal {
+  caller?: Caller;
+}
+
 /** What the token endpoint learns of a client id and secret. */
 export type SecretCheck =
   | { client: QueryClientConfig }
@@ -56,10 +65,11 @@ export class QueryCallers {
   }
 
   /** The caller of a query: by its bearer token, else (no Authorization header) by its client certificate. */
-  async authenticate(request: QueryRequest): Promise<Caller | QueryRefusal> {
+  async authenticate(request: QueryRequest): Promise<Caller | DoorRefusal> {
     const client = await this.identify(request);
     if (isRefusal(client)) return client;
-    if (!client.allowed) return { refused: 'ACCESS_DENIED', message: `query client ${client.id} is not allowed to query` };
+    const caller = { client, organisation: { ods: client.organisation, name: this.organisationNames.get(client.organisation)! } };
+    if (!client.allowed) return { refused: 'ACCESS_DENIED', message: `query client ${client.id} is not allowed to query`, caller };
     const rate = await this.limiter.take(`query:${client.id}`, client.rateLimit);
     if (!rate.allowed) {
       const { perSecond, burst } = client.rateLimit;
@@ -67,14 +77,15 @@ export class QueryCallers {
         refused: 'RATE_LIMITED',
         message: `query client ${client.id} is over its rate limit of ${perSecond} a second (burst ${burst}); retry after ${rate.retryAfterSeconds} s`,
         retryAfterSeconds: rate.retryAfterSeconds,
+        caller,
       };
     }
-    return { client, organisation: { ods: client.organisation, name: this.organisationNames.get(client.organisation)! } };
+    return caller;
   }
 
-  /** The user the caller states on this request, or the client's responsible person. */
-  statedAccessor(headers: IncomingHttpHeaders, caller: Caller): Accessor | QueryRefusal {
-    return statedAccessor(headers, caller.client);
+  /** The user the caller states on this request, or the client's responsible person (asking through `systemAsid` when given). */
+  statedAccessor(headers: IncomingHttpHeaders, caller: Caller, systemAsid?: string): Accessor | QueryRefusal {
+    return statedAccessor(headers, caller.client, systemAsid);
   }
 
   /** May this caller ask on behalf of the organisation with this ODS code (an HL7 v3 author's)? Only its own. */

@@ -15,12 +15,25 @@ export interface Asker {
 export interface AskedQuery {
   api: QueryApi;
   asker: Asker;
-  /** The client's id for the query (X-Request-ID, or the HL7 v3 query id), when it gave one. */
+  /**
+   * The client's id for the query, when it gave one: X-Request-ID, or the HL7 v3 query id. Not
+   * TraceID: that correlates a session's calls, and a reused one would make later looks retries.
+   */
   queryId?: string;
   nhsNumber: string;
   viewedBy: Accessor;
   unscheduled: boolean;
-  /** The answer lists the access history (AuditEvent, HL7 v3); the CareTeam search does not read it. */
+  shows: Shown;
+}
+
+/**
+ * What an answer shows. Showing the plans (CareTeam, HL7 v3) is a look at them, kept and told
+ * when unscheduled. Showing only the history (AuditEvent) is not: NHS England's sequence for that
+ * search writes nothing, and a client following the IG asks it right after CareTeam, so a record
+ * there would tell each LA twice of one look.
+ */
+export interface Shown {
+  plans: boolean;
   history: boolean;
 }
 
@@ -34,9 +47,10 @@ export interface QueryDeps {
 
 /**
  * The synchronous CP-IS query: the same lookup and the same recorded view as an
- * attendance (engine/pipeline/flag.ts). An unscheduled query with plans is kept in the
- * person's history and each LA with an open plan is told through the pipeline, once per
- * query id; a scheduled one (a silent read) records and tells nothing. Every query is audited.
+ * attendance (engine/pipeline/flag.ts). An unscheduled query that shows a person's plans is
+ * kept in their history and each LA with an open plan is told through the pipeline, once per
+ * query id; a scheduled one (a silent read), or one showing only the history, records and
+ * tells nothing. Every query is audited.
  */
 export class QueryService {
   constructor(private readonly deps: QueryDeps) {}
@@ -46,18 +60,21 @@ export class QueryService {
     // The hub's clock, not the asker's: the history orders views as the hub saw them.
     const at = new Date().toISOString();
     const day = today();
-    // Asked beside the lookup (one round trip for both), though only a view of a flagged person uses it.
-    const [plans, messageId] = await Promise.all([visiblePlans(flag, query.nhsNumber, day), query.unscheduled ? this.messageId(query) : undefined]);
+    const looks = query.unscheduled && query.shows.plans;
+    // Asked beside the lookup (one round trip for both), though only a look at a flagged person uses it.
+    const [plans, messageId] = await Promise.all([visiblePlans(flag, query.nhsNumber, day), looks ? this.messageId(query) : undefined]);
     const recorded = plans.length > 0 ? messageId : undefined;
     const view = recorded ? this.keep(query, recorded, at, plans, day) : Promise.resolve();
-    if (!query.history) {
+    const returned = { plans: query.shows.plans ? plans.length : undefined, messageId: recorded };
+    if (!query.shows.history) {
       // A CareTeam answer needs nothing back from the writes, so its audit goes beside them.
-      await Promise.all([view, this.audit(query, 'ok', { plans: plans.length, messageId: recorded })]);
+      await Promise.all([view, this.audit(query, 'ok', returned)]);
       return { nhsNumber: query.nhsNumber, plans, accesses: [] };
     }
     await view;
+    // No visible plan, no record: its history is not shown either.
     const accesses = plans.length > 0 ? await flag.register.accesses(query.nhsNumber) : [];
-    await this.audit(query, 'ok', { plans: plans.length, accesses: accesses.length, messageId: recorded });
+    await this.audit(query, 'ok', { ...returned, accesses: accesses.length });
     return { nhsNumber: query.nhsNumber, plans, accesses };
   }
 

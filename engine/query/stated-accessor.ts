@@ -24,8 +24,10 @@ const refuse = (message: string): QueryRefusal => ({ refused: 'NO_STATED_USER', 
 /**
  * Who is asking: the user the system states in the X-User-* headers, else the client's
  * responsible person (a system asking on its own account, as the HL7 v3 System author does).
+ * The responsible person asks through `systemAsid`, the system the query names (an HL7 v3
+ * System author's ASID), else through the client's own ASID.
  */
-export function statedAccessor(headers: IncomingHttpHeaders, client: QueryClientConfig): Accessor | QueryRefusal {
+export function statedAccessor(headers: IncomingHttpHeaders, client: QueryClientConfig, systemAsid?: string): Accessor | QueryRefusal {
   const stated: Partial<Record<UserField, string>> = {};
   for (const [field, name] of Object.entries(USER_HEADERS) as [UserField, string][]) {
     const value = userHeader(headers, name);
@@ -35,7 +37,7 @@ export function statedAccessor(headers: IncomingHttpHeaders, client: QueryClient
   if (stated.name !== undefined) return stated as Accessor;
   const orphan = Object.keys(stated)[0] as UserField | undefined;
   if (orphan) return refuse(`${USER_HEADERS[orphan]} is given without X-User-Name`);
-  if (client.responsiblePerson) return { ...client.responsiblePerson, system: client.asid ?? client.id };
+  if (client.responsiblePerson) return { ...client.responsiblePerson, system: systemAsid ?? client.asid ?? client.id };
   return refuse(`X-User-Name is required: query client ${client.id} has no responsible person to ask on behalf of`);
 }
 

@@ -26,7 +26,7 @@ export class RegisterKeys {
   contacts(laOds: string): string { return `${this.tag}:contacts:${laOds}`; }
   /** Sorted set by time: the most recent accesses. */
   accesses(nhsNumber: string): string { return `${this.tag}:access:${nhsNumber}`; }
-  /** Sorted set by time: attendance ids already counted. */
+  /** Sorted set by time: accesses already counted, as `ODS|attendance or query id`. */
   accessSeen(nhsNumber: string): string { return `${this.tag}:access-seen:${nhsNumber}`; }
 }
 

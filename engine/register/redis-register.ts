@@ -73,7 +73,7 @@ export class RedisRegister implements Register {
     const author = access.by === undefined ? '' : `${access.careSettingOds}|${access.by}`;
     const added = await this.redis.registerRecordAccess(
       2, this.keys.accesses(nhsNumber), this.keys.accessSeen(nhsNumber),
-      access.attendanceId, at, author, JSON.stringify([author, access]), HISTORY_KEPT, SAME_AUTHOR_WINDOW_MS,
+      seenAs(access), at, author, JSON.stringify([author, access]), HISTORY_KEPT, SAME_AUTHOR_WINDOW_MS,
     );
     return added === 1;
   }
@@ -144,6 +144,19 @@ export class RedisRegister implements Register {
     return { stored, people };
   }
 }
+
+/**
+ * What makes two accesses the same look: the organisation that looked and its own id for the
+ * attendance or query. Each trust (and each query client, through its X-Request-ID or query id)
+ * chooses ids alone, so an id is one look only within its organisation; ODS codes hold no '|'.
+ *
+ * Members written before this scoping are the bare id. Nothing matches them again; they stay,
+ * unread, until the history's trimming passes them. Across the upgrade, a retry or replay of
+ * an access kept before it is counted again only if it names no author (a named one is caught by
+ * the same-author rule): a duplicate line at worst, never a lost access, and no second
+ * notification (those are idempotent on the message id, not on this).
+ */
+const seenAs = (access: Access): string => `${access.careSettingOds}|${access.attendanceId}`;
 
 const byRecordId = (a: RegisterRecord, b: RegisterRecord) => (recordId(a) < recordId(b) ? -1 : 1);
 

@@ -40,7 +40,7 @@ export interface Register {
   heldBy(nhsNumber: string): Promise<Map<string, RegisterRecord[]>>;
   /**
    * Returns true when the access entered the history; false for a retry or replay of the
-   * same attendance, a repeat view by the same author (care setting and name) within 24
+   * same attendance or query (its id, from the same organisation), a repeat view by the same author (care setting and name) within 24
    * hours, or an access older than the 25 kept. INVALID_ACCESS_TIME when `at` is no date-time.
    */
   recordAccess(nhsNumber: string, access: Access): Promise<boolean>;

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Redis } from 'ioredis';
 import { parse as parseYaml } from 'yaml';
 import { resolveConfig, type HubConfig } from '../../engine/config/load.js';
-import { QueryCallers, type Caller, type QueryRefusal } from '../../engine/query/callers.js';
+import { QueryCallers, type Caller, type DoorRefusal, type QueryRefusal } from '../../engine/query/callers.js';
 import { RateLimiter } from '../../engine/query/rate-limit.js';
 import { QueryTokens } from '../../engine/query/tokens.js';
 import { REDIS_URL, SANDBOX_CONFIG } from '../support/hub.js';
@@ -98,7 +98,10 @@ describe('authenticate', () => {
   });
 
   test('a client with allowed: false is denied, whether configured so or changed after its token was issued', async () => {
-    expect(refusal(await callers.authenticate({ headers: await bearer('off') }))).toEqual({ refused: 'ACCESS_DENIED', message: 'query client off is not allowed to query' });
+    // The client is named with its refusal, so the refusal can be audited against it.
+    expect(refusal(await callers.authenticate({ headers: await bearer('off') }))).toMatchObject({
+      refused: 'ACCESS_DENIED', message: 'query client off is not allowed to query', caller: { client: { id: 'off' }, organisation: { ods: 'X26' } },
+    });
     const headers = await bearer('ed');
     const { callers: after } = hubProcess(config((clients) => { clients[0].allowed = false; }));
     expect(refusal(await after.authenticate({ headers })).refused).toBe('ACCESS_DENIED');
@@ -120,7 +123,7 @@ describe('authenticate', () => {
     expect((await callers.authenticate({ headers }) as Caller).client.id).toBe('slow');
     expect((await callers.authenticate({ headers }) as Caller).client.id).toBe('slow');
     const over = refusal(await callers.authenticate({ headers }));
-    expect(over.refused).toBe('RATE_LIMITED');
+    expect([over.refused, (over as DoorRefusal).caller?.client.id]).toEqual(['RATE_LIMITED', 'slow']);
     expect(over.retryAfterSeconds).toBeGreaterThan(55);
     expect(over.retryAfterSeconds).toBeLessThanOrEqual(60);
     expect(over.message).toMatch(/^query client slow is over its rate limit of 0\.01\d* a second \(burst 2\); retry after \d+ s$/);

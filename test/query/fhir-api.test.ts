@@ -1,10 +1,13 @@
+import { request } from 'node:http';
 import { parseAccessNotification } from '../../engine/cpis/xml/access-notification.js';
 import { QueryAudit } from '../../engine/query/query-audit.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { schemaErrors } from '../cpis/fhir/samples.js';
 import { drainedInbox, LA706, LA708, planRecord, startCpisHub, uploadPlans } from '../support/cpis.js';
 import { memoryLogger, type TestHub, testRedis } from '../support/hub.js';
-import { auditEventPath, careTeamPath, ED_USER, fhirGet, QUERY_CLIENTS, queryToken, spineCode } from '../support/query.js';
+import { auditEventPath, careTeamPath, ED_USER, fhirGet, type FhirAnswer, QUERY_CLIENTS, queryToken, spineCode } from '../support/query.js';
+
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 /** The FHIR query against the real hub: the same answers and side effects as an attendance (issue 11). */
 let hub: TestHub;
@@ -38,6 +41,19 @@ test('a flagged child: one CareTeam per plan with its LA name, phones, category 
   });
   expect(teams.find((t) => (t.period as { start: string }).start === '2025-03-01')).toBeDefined();
   expect(schemaErrors(answer.body)).toEqual([]);
+});
+
+test('a plan ended within endedVisibleMonths is shown with its end, and its LA is not told; an open plan\'s LA is', async () => {
+  const [child] = nhsNumbers(1);
+  const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600_000).toISOString().slice(0, 10);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child, { start: daysAgo(200), end: daysAgo(30) })]);
+  await uploadPlans(hub, LA708, 'LA708CSC', [planRecord(child, { type: 'LAC' })]);
+  const answer = await fhirGet(hub, careTeamPath(child), token, { 'X-Request-ID': `ended-${child}` });
+  expect(answer.body.total).toBe(2);
+  const ended = answer.body.entry!.map((e) => e.resource).find((team) => team.name === LA706.name);
+  expect(ended?.period).toEqual({ start: daysAgo(200), end: daysAgo(30) });
+  expect(schemaErrors(answer.body)).toEqual([]);
+  expect([(await drainedInbox(hub, 'LA706CSC')).length, (await drainedInbox(hub, 'LA708CSC')).length]).toEqual([0, 1]);
 });
 
 test('no record: 200 with an empty searchset, and nothing recorded or notified', async () => {
@@ -94,6 +110,29 @@ test('AuditEvent lists the caller\'s own access with its PractitionerRole includ
   await drainedInbox(hub, 'LA706CSC');
 });
 
+test('the IG\'s sequence, CareTeam then AuditEvent, unscheduled and without ids: one look, one notification per LA', async () => {
+  const [child] = nhsNumbers(1);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  expect((await fhirGet(hub, careTeamPath(child), token)).body.total).toBe(1);
+  const history = await fhirGet(hub, auditEventPath(child), token);
+  expect(history.body.total).toBe(1); // the CareTeam search's access, the caller's own
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(1);
+});
+
+test('an AuditEvent search alone records and notifies nothing, unscheduled or not', async () => {
+  const [child] = nhsNumbers(1);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  for (let i = 0; i < 2; i++) expect((await fhirGet(hub, auditEventPath(child), token, { IsUnscheduledAccessEvent: 'true' })).body.total).toBe(0);
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(0);
+});
+
+test('TraceID names no query: two looks under one session\'s TraceID are two looks, each told to the LA', async () => {
+  const [child] = nhsNumbers(1);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  for (let i = 0; i < 2; i++) expect((await fhirGet(hub, careTeamPath(child), token, { TraceID: `session-${child}` })).status).toBe(200);
+  expect(await drainedInbox(hub, 'LA706CSC')).toHaveLength(2);
+});
+
 test('a system client without a stated user is recorded against its responsible person', async () => {
   const [child] = nhsNumbers(1);
   await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
@@ -131,6 +170,31 @@ test('no token or a forged one: 401 ACCESS_DENIED (login); an unknown path 404; 
   const malformed = await fhirGet(hub, '/CareTeam%ZZ', token);
   expect([malformed.status, malformed.body.resourceType, spineCode(malformed)]).toEqual([400, 'OperationOutcome', 'INVALID_SEARCH_DATA']);
 });
+
+test('a request the framework refuses is still an OperationOutcome with its own status: 415 an unreadable body type, 413 too large', async () => {
+  const octets = await fetch(`${hub.url}/cpis/FHIR/R4/CareTeam`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: 'x' });
+  const unsupported = await octets.json() as FhirAnswer['body'];
+  expect([octets.status, octets.headers.get('content-type'), unsupported.resourceType, unsupported.issue?.[0].code]).toEqual([415, FHIR_JSON, 'OperationOutcome', 'not-supported']);
+  const large = await announcedBody(`${hub.url}/cpis/FHIR/R4/CareTeam`, 100 * 1024 * 1024 + 1);
+  expect([large.status, large.body.resourceType, large.body.issue?.[0].code]).toEqual([413, 'OperationOutcome', 'too-long']);
+  expect(schemaErrors(unsupported)).toEqual([]);
+});
+
+/** The answer to a POST whose Content-Length announces `bytes`, none of which are sent: refused on the head alone. */
+function announcedBody(url: string, bytes: number): Promise<{ status: number; body: FhirAnswer['body'] }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(bytes) } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => { text += chunk.toString('utf8'); });
+      res.on('end', () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as FhirAnswer['body'] });
+      });
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
 
 test('TraceID, X-Request-ID and X-Correlation-ID are echoed; /metadata serves the CapabilityStatement', async () => {
   const echoed = { TraceID: 'trace-1', 'X-Request-ID': 'req-echo', 'X-Correlation-ID': 'corr-1' };

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { buildDmsQuery, parseDmsQuery, type DmsQuery } from '../../engine/cpis/dms/query.js';
 import { nhsNumbers } from '../../scripts/sample-exchange.js';
 import { client, collect, drainedInbox, LA706, LA708, LA709, nationalPlanFile, nationalRecord, planRecord, startCpisHub, uploadPlans } from '../support/cpis.js';
-import type { TestHub } from '../support/hub.js';
-import { queryToken } from '../support/query.js';
+import { QueryAudit, type QueryAuditEntry } from '../../engine/query/query-audit.js';
+import { testRedis, type TestHub } from '../support/hub.js';
+import { dmsQuery, hl7v3Post, QUERY_CLIENTS, queryToken } from '../support/query.js';
 
 /** The national query over HTTP against the real hub: the same register, the same side effects. */
 let hub: TestHub;
@@ -13,30 +14,21 @@ let person: DmsQuery;
 beforeAll(async () => {
   hub = await startCpisHub();
   token = await queryToken(hub);
-  const parsed = parseDmsQuery(buildDmsQuery(sampleQuery()));
+  const parsed = parseDmsQuery(buildDmsQuery(dmsQuery()));
   if (!parsed.ok) throw new Error(parsed.error.message);
   person = parsed.value;
 });
 afterAll(() => hub.stop());
 
-function sampleQuery(): DmsQuery {
-  return {
-    messageId: randomUUID().toUpperCase(), senderAsid: '200000000123', receiverAsid: '990000000001', queryId: randomUUID().toUpperCase(),
-    at: '2026-11-29T10:00:00Z', nhsNumber: '9689177621', unscheduled: true, organisation: { ods: 'RR8', name: 'Leeds Teaching Hospitals' },
-    viewedBy: { name: 'Dr Sam Patel', role: 'Emergency Medicine Consultant', roleCode: 'R0260', id: '555000000999', roleProfileId: '555000000111' },
-  };
+async function ask(query: Partial<DmsQuery>, bearer: string | null = token, headers: Record<string, string> = {}) {
+  const answer = await hl7v3Post(hub, buildDmsQuery({ ...person, messageId: randomUUID().toUpperCase(), ...query }), bearer ?? undefined, headers);
+  return { ...answer, type: answer.headers.get('content-type') };
 }
 
-
-async function ask(query: Partial<DmsQuery>, bearer: string | null = token) {
-  const res = await fetch(`${hub.url}/cpis/hl7v3/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/xml', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: buildDmsQuery({ ...person, messageId: randomUUID().toUpperCase(), ...query }),
-  });
-  return { status: res.status, type: res.headers.get('content-type'), xml: await res.text() };
+async function auditOf(clientId: string): Promise<QueryAuditEntry[]> {
+  const redis = testRedis();
+  return new QueryAudit(redis, hub.keyPrefix).list({ client: clientId }).finally(() => redis.disconnect());
 }
-
 
 const count = (xml: string, element: string) => xml.split(`<${element}>`).length - 1;
 
@@ -103,4 +95,33 @@ test('refusals are MCCI_IN010000UK13 acknowledgements with the fault\'s HTTP sta
   expect(unreadable).toContain('typeCode="AE"');
   const json = await fetch(`${hub.url}/cpis/hl7v3/query`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
   expect(json.status).toBe(415);
+  const [audited] = await auditOf('rr8-ed');
+  expect([audited.api, audited.outcome]).toEqual(['hl7v3', 'UNSUPPORTED_MEDIA_TYPE']);
+});
+
+test('a system author naming no person, from a client with no responsible person and no X-User-Name: 400 NO_STATED_USER', async () => {
+  const answer = await ask({ viewedBy: undefined, systemAsid: '200000000555' });
+  expect([answer.status, answer.xml.includes('<MCCI_IN010000UK13'), answer.xml.includes('code="NO_STATED_USER"')]).toEqual([400, true, true]);
+  const [audited] = await auditOf('rr8-ed');
+  expect([audited.outcome, audited.nhsNumber]).toEqual(['NO_STATED_USER', person.nhsNumber]);
+});
+
+test('a system author naming no person is recorded as the client\'s responsible person asking through that system\'s ASID', async () => {
+  const [child] = nhsNumbers(1);
+  await uploadPlans(hub, LA706, 'LA706CSC', [planRecord(child)]);
+  const miu = await queryToken(hub, QUERY_CLIENTS.miu);
+  const answer = await ask({ nhsNumber: child, viewedBy: undefined, systemAsid: '200000000777' }, miu);
+  expect(answer.status).toBe(200);
+  expect(answer.xml).toMatch(/<id root="1.2.826.0.1285.0.2.0.107" extension="200000000777"\/>\s*<indirectAuthority>\s*<superiorAssignedEntity>\s*<code [^>]*\/>\s*<assignedPerson>\s*<name>Dr Alex Morgan<\/name>/);
+  await drainedInbox(hub, 'LA706CSC');
+});
+
+test('TraceID, X-Request-ID and X-Correlation-ID are echoed on answers and refusals', async () => {
+  const echoed = { TraceID: 'v3-trace', 'X-Request-ID': 'v3-req', 'X-Correlation-ID': 'v3-corr' };
+  const answered = await ask({}, token, echoed);
+  const refused = await ask({}, null, echoed);
+  expect([answered.status, refused.status]).toEqual([200, 401]);
+  for (const answer of [answered, refused]) {
+    for (const [name, value] of Object.entries(echoed)) expect(answer.headers.get(name)).toBe(value);
+  }
 });

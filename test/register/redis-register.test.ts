@@ -250,6 +250,18 @@ describe('accesses', () => {
     expect(await register.accesses(CHILD)).toEqual([access(1)]);
   });
 
+  test('the same id from two organisations is two accesses: each trust chooses its ids alone', async () => {
+    expect(await register.recordAccess(CHILD, access(1))).toBe(true);
+    expect(await register.recordAccess(CHILD, access(1, { careSettingOds: 'RAE', careSettingName: 'Bradford Royal Infirmary ED' }))).toBe(true);
+    expect(await register.recordAccess(CHILD, access(1, { careSettingOds: 'RAE', careSettingName: 'Bradford Royal Infirmary ED' }))).toBe(false);
+    expect((await register.accesses(CHILD)).map((a) => a.careSettingOds).sort()).toEqual(['RAE', 'RR8']);
+  });
+
+  test('an id counted before accesses were scoped by organisation is not matched again: nothing is lost across the upgrade', async () => {
+    await connections[0].zadd(register.keys.accessSeen(CHILD), Date.parse(access(1).at), access(1).attendanceId);
+    expect(await register.recordAccess(CHILD, access(1, { careSettingOds: 'RAE' }))).toBe(true);
+  });
+
   test('the same author within 24 hours counts once; after 24 hours, or another author, counts again', async () => {
     const base = Date.UTC(2025, 5, 1, 10);
     const at = (hours: number) => new Date(base + hours * 3600_000).toISOString();

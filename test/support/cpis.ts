@@ -28,7 +28,7 @@ export function sampleWorkflows(): { id: string; senders: string[]; recipients: 
   return (parseYaml(readFileSync(SAMPLE_CONFIG, 'utf8')) as { workflows: [] }).workflows;
 }
 
-export function client(hub: TestHub, mailboxId: string): MeshClient {
+export function client(hub: Pick<TestHub, 'url'>, mailboxId: string): MeshClient {
   return new MeshClient({ baseUrl: hub.url, mailboxId, password: PASSWORDS[mailboxId], sharedKey: SHARED_KEY, retry: { attempts: 2, baseDelayMs: 50 } });
 }
 
@@ -62,7 +62,7 @@ export const NHS = ['9689177621', '9446245796', '9434765919'];
 let nextSequence = 1000;
 
 /** An LA's plan file sent through MESH, and its acknowledgement collected: every record applied (CPF02). */
-export async function uploadPlans(hub: TestHub, la: typeof LA706, mailbox: string, records: PlanRecord[]): Promise<void> {
+export async function uploadPlans(hub: Pick<TestHub, 'url'>, la: typeof LA706, mailbox: string, records: PlanRecord[]): Promise<void> {
   const mesh = client(hub, mailbox);
   const sequence = nextSequence++;
   await mesh.send({ to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', body: planFile(la, sequence, records), localId: `upload-${sequence}` });

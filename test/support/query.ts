@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { DmsQuery } from '../../engine/cpis/dms/query.js';
 import type { TestHub } from './hub.js';
 
 /** The sample's query clients and their sample secrets (config/sample.yaml). */
@@ -42,3 +44,29 @@ export const auditEventPath = (nhsNumber: string): string =>
 
 /** The Spine code of an OperationOutcome's first issue. */
 export const spineCode = (answer: FhirAnswer): string | undefined => answer.body.issue?.[0]?.details?.coding?.[0]?.code;
+
+/** A national query from the sample trust (RR8), its user named as the author; fresh message and query ids. */
+export function dmsQuery(overrides: Partial<DmsQuery> = {}): DmsQuery {
+  return {
+    messageId: randomUUID().toUpperCase(), senderAsid: '200000000123', receiverAsid: '990000000001', queryId: randomUUID().toUpperCase(),
+    at: '2026-11-29T10:00:00Z', nhsNumber: '9689177621', unscheduled: true, organisation: { ods: 'RR8', name: 'Leeds Teaching Hospitals' },
+    viewedBy: { name: 'Dr Sam Patel', role: 'Emergency Medicine Consultant', roleCode: 'R0260', id: '555000000999', roleProfileId: '555000000111' },
+    ...overrides,
+  };
+}
+
+export interface Hl7v3Answer {
+  status: number;
+  headers: Headers;
+  xml: string;
+}
+
+/** POSTs an XML body to the HL7 v3 query endpoint, with a bearer token when given. */
+export async function hl7v3Post(hub: Pick<TestHub, 'url'>, body: string, bearer?: string, headers: Record<string, string> = {}): Promise<Hl7v3Answer> {
+  const res = await fetch(`${hub.url}/cpis/hl7v3/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/xml', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
+    body,
+  });
+  return { status: res.status, headers: res.headers, xml: await res.text() };
+}

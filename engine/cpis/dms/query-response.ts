@@ -4,9 +4,18 @@
  * shows none, the response having to name at least one LA.
  *
  * The response lists the access history (each access with its author as the history keeps it)
- * and then, per LA in the order the plans come, one record: the LA's ODS code, name and phones,
- * its plans in the response templates and the person each is held against. The register holds
- * one plan per NHS number, LA and type, so an LA's plans fit one record (at most three).
+ * and then, per LA in the order the plans come, one `pertinentCP-ISRecordControlAct` holding one
+ * `record` per record the LA keeps for the person: the plans it holds under one local id, in the
+ * response templates, with the LA's ODS code, name and phones and the person each plan is held
+ * against.
+ *
+ * Why a record per local id, not one per LA: a CP-ISRecord carries at most three plans
+ * (REPC_MT000007GB01.xsd, pertinentInformation15 1..3), and an LA can hold more for one person,
+ * an ended plan beside a new one of the same type (rules.ts). The register holds one plan per
+ * LA, type and local id (recordId), so a local id's plans are at most one of each type: they fit,
+ * and are what the LA itself uploaded as one record (REPC_MT000002GB01: 1..3 plans, one per type,
+ * under the person's local id). A reader matching records to the LA's case records sees them as
+ * the LA sent them, and an ended plan never shares a record with the new plan that followed it.
  */
 import type { Access, FlagAnswer, QueriedPlan } from '../types.js';
 import type { Tree } from '../xml/tree.js';
@@ -61,23 +70,25 @@ function subjectsOf(plans: readonly QueriedPlan[]): Tree[] {
   return firsts.map((plan) => subjectTemplate(subjectOf(plan)));
 }
 
-function laRecord(plans: readonly QueriedPlan[]): Tree {
+/** One of the LA's records: the plans it holds under one local id. */
+function record(plans: readonly QueriedPlan[]): Tree {
   const { la } = plans[0];
   return {
-    'pertinentCP-ISRecordControlAct': {
-      record: {
-        communicationFunctionSnd: {
-          organisation: { id: organisationId(la.ods), name: la.name, telecom: telecoms(la.officePhone, la.emergencyPhone) },
-        },
-        'CP-ISRecord': { pertinentInformation15: plans.map(queriedPlanInformation), subject: subjectsOf(plans) },
-      },
+    communicationFunctionSnd: {
+      organisation: { id: organisationId(la.ods), name: la.name, telecom: telecoms(la.officePhone, la.emergencyPhone) },
     },
+    'CP-ISRecord': { pertinentInformation15: plans.map(queriedPlanInformation), subject: subjectsOf(plans) },
   };
 }
 
-function byLa(plans: readonly QueriedPlan[]): QueriedPlan[][] {
+function laRecords(plans: readonly QueriedPlan[]): Tree {
+  return { 'pertinentCP-ISRecordControlAct': { record: groupBy(plans, (plan) => plan.localId).map(record) } };
+}
+
+/** Groups in the order each key first comes, each group in the order given. */
+function groupBy(plans: readonly QueriedPlan[], key: (plan: QueriedPlan) => string): QueriedPlan[][] {
   const groups = new Map<string, QueriedPlan[]>();
-  for (const plan of plans) groups.set(plan.la.ods, [...(groups.get(plan.la.ods) ?? []), plan]);
+  for (const plan of plans) groups.set(key(plan), [...(groups.get(key(plan)) ?? []), plan]);
   return [...groups.values()];
 }
 
@@ -97,7 +108,7 @@ export function buildDmsQueryResponse(answer: FlagAnswer, context: DmsAnswerCont
           pertinentInformation11: { pertinentTotalReturnedAccessRecords: count(answer.accesses.length) },
           pertinentInformation12: { pertinentTotalReturnedChildRecords: count(answer.plans.length) },
           pertinentInformation13: answer.accesses.map((access) => accessRecord(access, answer.nhsNumber)),
-          pertinentInformation14: byLa(answer.plans).map(laRecord),
+          pertinentInformation14: groupBy(answer.plans, (plan) => plan.la.ods).map(laRecords),
         },
       },
       queryAck: { queryResponseCode: { '@code': 'OK' } },

@@ -11,8 +11,18 @@ import { SYSTEM } from './vocabulary.js';
 const STATEMENT_DATE = '2026-11-29';
 
 const BY_NHS_NUMBER =
-  `By NHS number only: patient:identifier=${SYSTEM.nhsNumber}|{NHS number} (patient={NHS number} is also accepted). ` +
-  'Header IsUnscheduledAccessEvent: true (the default) records the access; false is a silent read.';
+  `By NHS number only: patient:identifier=${SYSTEM.nhsNumber}|{NHS number} (patient={NHS number} is also accepted).`;
+
+const SECURITY_SERVICE = (code: 'OAuth' | 'Certificates'): fhir4.CodeableConcept =>
+  ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code }] });
+
+/** Not NHS England's CIS2 model, where the token carries the user: here it names the calling system only. */
+const SECURITY =
+  'The calling system is a configured query client, known by a bearer token from POST /cpis/oauth2/token ' +
+  '(OAuth2 client credentials) or, where the server asks for one, by its client certificate over mutual TLS; ' +
+  'the client\'s organisation is the one asking. The token or certificate names no user: the user is stated on ' +
+  'each request in X-User-Name, with X-User-Role, X-User-Id, X-User-Role-Code and X-User-Role-Profile-Id. ' +
+  'A client configured with a responsible person may leave them out, and is recorded as that person.';
 
 function searchByPatient(type: 'CareTeam' | 'AuditEvent', definition: string): fhir4.CapabilityStatementRestResource {
   return {
@@ -39,15 +49,20 @@ export function capabilityStatement(base: string): fhir4.CapabilityStatement {
     rest: [{
       mode: 'server',
       security: {
-        service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] }],
-        description: 'A bearer token for a user present healthcare worker; the user, role and organisation are taken from it.',
+        service: [SECURITY_SERVICE('OAuth'), SECURITY_SERVICE('Certificates')],
+        description: SECURITY,
       },
       resource: [
-        searchByPatient('CareTeam', 'http://hl7.org/fhir/SearchParameter/clinical-patient'),
+        {
+          ...searchByPatient('CareTeam', 'http://hl7.org/fhir/SearchParameter/clinical-patient'),
+          documentation: 'One CareTeam per plan, open or recently ended. Header IsUnscheduledAccessEvent: true (the default) ' +
+            'records the access and tells each LA with an open plan, once per X-Request-ID; false is a silent read.',
+        },
         {
           ...searchByPatient('AuditEvent', 'http://hl7.org/fhir/SearchParameter/AuditEvent-patient'),
           searchInclude: ['AuditEvent:agent'],
-          documentation: 'The access history, newest first, at most 25; the PractitionerRole of each viewer is always included.',
+          documentation: 'The access history, newest first, at most 25; the PractitionerRole of each viewer is always included. ' +
+            'This search records no access, whatever IsUnscheduledAccessEvent says: the look is the CareTeam search\'s.',
         },
       ],
     }],

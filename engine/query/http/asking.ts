@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../log.js';
 import type { HubMetrics } from '../../metrics/hub-metrics.js';
 import { peerCertificateFingerprint } from '../certificate.js';
-import type { Caller, QueryCallers, QueryRefusal } from '../callers.js';
+import type { Caller, DoorRefusal, QueryCallers, QueryRefusal } from '../callers.js';
 import type { QueryApi } from '../query-audit.js';
 import type { Asker, QueryService } from '../query-service.js';
 
@@ -27,8 +27,17 @@ export function echoCorrelation(app: FastifyInstance): void {
 }
 
 /** The client by its bearer token or, over mutual TLS, its certificate; within its rate limit. */
-export function authenticate(deps: QueryRouteDeps, request: FastifyRequest): Promise<Caller | QueryRefusal> {
+export function authenticate(deps: QueryRouteDeps, request: FastifyRequest): Promise<Caller | DoorRefusal> {
   return deps.callers.authenticate({ headers: request.headers, peerCertificateFingerprint: peerCertificateFingerprint(request.raw.socket) });
+}
+
+/**
+ * A refusal at the door is audited when its client is known (not allowed, over its rate limit),
+ * under `code`, the code the API answers with: every query, answered or refused, is audited.
+ * An unauthenticated request names nobody, so it is only counted in the metrics.
+ */
+export async function auditDoorRefusal(deps: QueryRouteDeps, refusal: DoorRefusal, api: QueryApi, code: string, nhsNumber?: string): Promise<void> {
+  if (refusal.caller) await deps.service.refused({ api, asker: askerOf(refusal.caller), nhsNumber }, code);
 }
 
 export function askerOf(caller: Caller): Asker {

@@ -4,13 +4,14 @@ import { auditEventBundle } from '../../cpis/fhir/audit-event.js';
 import type { FhirRequest } from '../../cpis/fhir/bundle.js';
 import { capabilityStatement } from '../../cpis/fhir/capability-statement.js';
 import { careTeamBundle } from '../../cpis/fhir/care-team.js';
-import { operationOutcome, type FhirIssueCode, type FhirRefusal } from '../../cpis/fhir/operation-outcome.js';
+import { frameworkRefusal, operationOutcome, type FhirIssueCode, type FhirRefusal } from '../../cpis/fhir/operation-outcome.js';
 import { checkAuditEventInclude, parsePatientIdentifier, parseUnscheduled, type Query } from '../../cpis/fhir/search-request.js';
 import type { FlagAnswer } from '../../cpis/types.js';
 import { ReplicationShortfall } from '../../redis/replicas.js';
 import { isRefusal, type QueryRefusalCode } from '../callers.js';
 import type { QueryApi } from '../query-audit.js';
-import { askerOf, authenticate, echoCorrelation, requestOrigin, retryAfter, timed, type QueryRouteDeps } from './asking.js';
+import type { Shown } from '../query-service.js';
+import { askerOf, auditDoorRefusal, authenticate, echoCorrelation, requestOrigin, retryAfter, timed, type QueryRouteDeps } from './asking.js';
 
 /** Where the hub serves the FHIR API, as NHS England's base URLs end. */
 export const FHIR_PREFIX = '/cpis/FHIR/R4';
@@ -28,15 +29,16 @@ type Render = (answer: FlagAnswer, request: FhirRequest) => object;
 interface Search {
   api: QueryApi;
   render: Render;
-  /** It answers with the access history. */
-  history: boolean;
+  /** What its answer shows, which decides what it records (query-service.ts Shown). */
+  shows: Shown;
   /** Parameters this search takes beyond the patient's identifier. */
   check?: (query: Query) => { ok: true } | FhirRefusal;
 }
 
 const SEARCHES: Record<string, Search> = {
-  CareTeam: { api: 'fhir-careteam', render: careTeamBundle, history: false },
-  AuditEvent: { api: 'fhir-auditevent', render: auditEventBundle, history: true, check: checkAuditEventInclude },
+  CareTeam: { api: 'fhir-careteam', render: careTeamBundle, shows: { plans: true, history: false } },
+  // Records nothing, whatever IsUnscheduledAccessEvent says: the look was the CareTeam search's.
+  AuditEvent: { api: 'fhir-auditevent', render: auditEventBundle, shows: { plans: false, history: true }, check: checkAuditEventInclude },
 };
 
 /**
@@ -48,7 +50,7 @@ export async function fhirPlugin(app: FastifyInstance, deps: QueryRouteDeps): Pr
   echoCorrelation(app);
   app.setNotFoundHandler((request, reply) => outcome(reply, 'RESOURCE_NOT_FOUND', `${request.method} ${pathOf(request)} is not an interaction of this API`));
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
-    if (err.statusCode !== undefined && err.statusCode < 500) return outcome(reply, 'INVALID_SEARCH_DATA', `the request could not be read: ${err.message}`);
+    if (err.statusCode !== undefined && err.statusCode < 500) return outcome(reply, frameworkRefusal(err.statusCode), `the request could not be read: ${err.message}`);
     if (err instanceof ReplicationShortfall) return outcome(reply, 'UNABLE_TO_CALL_SERVICE', 'the register could not confirm the view on its replicas; ask again');
     deps.log.error('FHIR query failed', { requestId: request.id, error: err.message });
     return outcome(reply, 'FAILURE_TO_PROCESS_MESSAGE', `the query could not be answered; quote request ${request.id} to support`);
@@ -65,15 +67,16 @@ export async function fhirPlugin(app: FastifyInstance, deps: QueryRouteDeps): Pr
 }
 
 async function answer(deps: QueryRouteDeps, search: Search, request: FastifyRequest, reply: FastifyReply, prefix: string): Promise<string> {
+  const query = request.query as Query;
+  const patient = parsePatientIdentifier(query);
   const caller = await authenticate(deps, request);
   if (isRefusal(caller)) {
+    await auditDoorRefusal(deps, caller, search.api, REFUSALS[caller.refused], patient.ok ? patient.nhsNumber : undefined);
     retryAfter(reply, caller);
     outcome(reply, REFUSALS[caller.refused], caller.message);
     return caller.refused;
   }
   const asker = askerOf(caller);
-  const query = request.query as Query;
-  const patient = parsePatientIdentifier(query);
   const refuse = async ({ code, diagnostics }: FhirRefusal): Promise<string> => {
     await deps.service.refused({ api: search.api, asker, nhsNumber: patient.ok ? patient.nhsNumber : undefined }, code);
     outcome(reply, code, diagnostics);
@@ -87,7 +90,9 @@ async function answer(deps: QueryRouteDeps, search: Search, request: FastifyRequ
   const viewedBy = deps.callers.statedAccessor(request.headers, caller);
   if (isRefusal(viewedBy)) return refuse({ ok: false, code: REFUSALS[viewedBy.refused], diagnostics: viewedBy.message });
   const found = await deps.service.ask({
-    api: search.api, asker, queryId: header(request, 'x-request-id') ?? header(request, 'traceid'), nhsNumber: patient.nhsNumber, viewedBy, unscheduled: unscheduled.unscheduled, history: search.history,
+    // X-Request-ID alone names the query: a retry sends it again (as NHS England's APIs use it).
+    // TraceID correlates calls and may stay the same across a session, so it names no query.
+    api: search.api, asker, queryId: header(request, 'x-request-id'), nhsNumber: patient.nhsNumber, viewedBy, unscheduled: unscheduled.unscheduled, shows: search.shows,
   });
   const base = baseOf(request, prefix);
   fhir(reply, 200, search.render(found, { base, self: `${requestOrigin(request)}${request.url}`, bundleId: randomUUID() }));

@@ -6,7 +6,7 @@ import { buildDmsQueryAnswer } from '../../cpis/dms/query-response.js';
 import type { DmsReplyContext } from '../../cpis/dms/wrapper.js';
 import { ReplicationShortfall } from '../../redis/replicas.js';
 import { isRefusal, type QueryRefusal, type QueryRefusalCode } from '../callers.js';
-import { askerOf, authenticate, echoCorrelation, retryAfter, timed, type QueryRouteDeps } from './asking.js';
+import { askerOf, auditDoorRefusal, authenticate, echoCorrelation, retryAfter, timed, type QueryRouteDeps } from './asking.js';
 
 export interface Hl7v3Deps extends QueryRouteDeps {
   /** The hub's own ASID, the sender of its replies. */
@@ -47,6 +47,8 @@ type Refuse = (reply: FastifyReply, status: number, refusal: DmsQueryRefusal) =>
 async function answer(deps: Hl7v3Deps, request: FastifyRequest, reply: FastifyReply, refuse: Refuse): Promise<string> {
   const caller = await authenticate(deps, request);
   if (isRefusal(caller)) {
+    // The body of a refused client is not read: the door refusal is audited without the person.
+    await auditDoorRefusal(deps, caller, 'hl7v3', caller.refused);
     retryAfter(reply, caller);
     refuse(reply, STATUS[caller.refused], { code: caller.refused, message: caller.message });
     return caller.refused;
@@ -54,6 +56,7 @@ async function answer(deps: Hl7v3Deps, request: FastifyRequest, reply: FastifyRe
   const asker = askerOf(caller);
   const senderAsid = caller.client.asid;
   if (!Buffer.isBuffer(request.body)) {
+    await deps.service.refused({ api: 'hl7v3', asker }, 'UNSUPPORTED_MEDIA_TYPE');
     refuse(reply, 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: `send the query as XML (${XML_TYPES.join(', ')})`, senderAsid });
     return 'UNSUPPORTED_MEDIA_TYPE';
   }
@@ -73,10 +76,11 @@ async function answer(deps: Hl7v3Deps, request: FastifyRequest, reply: FastifyRe
   if (!deps.callers.mayActFor(caller, query.organisation.ods)) {
     return refuseQuery({ refused: 'ACCESS_DENIED', message: `query client ${caller.client.id} may not ask on behalf of organisation ${query.organisation.ods}` });
   }
-  // A system author naming no nominated person is recorded against the client's responsible person, if it has one.
-  const viewedBy = query.viewedBy ?? deps.callers.statedAccessor(request.headers, caller);
+  // A system author naming no nominated person is recorded against the client's responsible
+  // person, if it has one, asking through that system (its ASID, not the client's).
+  const viewedBy = query.viewedBy ?? deps.callers.statedAccessor(request.headers, caller, query.systemAsid);
   if (isRefusal(viewedBy)) return refuseQuery(viewedBy);
-  const found = await deps.service.ask({ api: 'hl7v3', asker, queryId: query.queryId, nhsNumber: query.nhsNumber, viewedBy, unscheduled: query.unscheduled, history: true });
+  const found = await deps.service.ask({ api: 'hl7v3', asker, queryId: query.queryId, nhsNumber: query.nhsNumber, viewedBy, unscheduled: query.unscheduled, shows: { plans: true, history: true } });
   reply.type(XML).send(buildDmsQueryAnswer(found, { ...replyContext(deps.hubAsid), query }));
   return 'ok';
 }

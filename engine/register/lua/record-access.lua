@@ -1,8 +1,9 @@
 -- Adds one access to a person's history, keeping the most recent few. Counted once per
--- attendance id (a retry or replay adds nothing), and a view by the same author within
--- the window of one already kept counts once. Returns 1 when the access entered the history.
--- KEYS: 1 accesses, 2 attendance ids seen
--- ARGV: 1 attendance id, 2 time ms, 3 author ('' when unknown), 4 entry, 5 keep, 6 window ms
+-- organisation and attendance (or query) id (a retry or replay adds nothing), and a view by
+-- the same author within the window of one already kept counts once. Returns 1 when the
+-- access entered the history.
+-- KEYS: 1 accesses, 2 accesses seen
+-- ARGV: 1 access seen ('ODS|id', redis-register.ts seenAs), 2 time ms, 3 author ('' when unknown), 4 entry, 5 keep, 6 window ms
 if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
 local at, keep, window = tonumber(ARGV[2]), tonumber(ARGV[5]), tonumber(ARGV[6])
 redis.call('ZADD', KEYS[2], at, ARGV[1])

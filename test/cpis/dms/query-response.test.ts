@@ -5,17 +5,22 @@ import { buildDmsQueryRefusal } from '../../../engine/cpis/dms/query-refusal.js'
 import { UCPP_END_NOT_GIVEN } from '../../../engine/cpis/dms/templates.js';
 import { uuidFrom } from '../../../engine/cpis/dms/hl7.js';
 import { attribute, child, children, treeParser, type Tree } from '../../../engine/cpis/xml/tree.js';
-import { ACCESSES, ANSWER, context, example, HUB_ASID, PLANS, query, response } from './query-samples.js';
+import { ACCESSES, ANSWER, context, example, HUB_ASID, PLANS, query, response, SEVERAL_PLANS_OF_A_TYPE } from './query-samples.js';
 
 const count = (xml: string, text: string) => xml.split(text).length - 1;
 
 const PAYLOAD = 'REPC_IN000007GB01.ControlActEvent.subject.CP-ISNHSQueryResponse';
 const read = treeParser([`${PAYLOAD}.pertinentInformation13`, `${PAYLOAD}.pertinentInformation14`,
+  `${PAYLOAD}.pertinentInformation14.pertinentCP-ISRecordControlAct.record`,
   `${PAYLOAD}.pertinentInformation14.pertinentCP-ISRecordControlAct.record.CP-ISRecord.pertinentInformation15`,
   `${PAYLOAD}.pertinentInformation14.pertinentCP-ISRecordControlAct.record.CP-ISRecord.subject`,
   `${PAYLOAD}.pertinentInformation14.pertinentCP-ISRecordControlAct.record.communicationFunctionSnd.organisation.telecom`]);
 const payload = (xml: string): Tree => child(child(child(child(read(xml), 'REPC_IN000007GB01'), 'ControlActEvent'), 'subject'), 'CP-ISNHSQueryResponse');
-const records = (xml: string) => children(payload(xml), 'pertinentInformation14').map((p) => child(child(p, 'pertinentCP-ISRecordControlAct'), 'record'));
+/** Per LA, its records. */
+const laRecords = (xml: string) => children(payload(xml), 'pertinentInformation14').map((p) => children(child(p, 'pertinentCP-ISRecordControlAct'), 'record'));
+/** Each LA's first record. */
+const records = (xml: string) => laRecords(xml).map((las) => las[0]);
+const laOf = (record: Tree) => attribute(child(child(child(record, 'communicationFunctionSnd'), 'organisation'), 'id'), 'extension');
 const templates = (record: Tree) => children(child(record, 'CP-ISRecord'), 'pertinentInformation15').map((p) => attribute(child(p, 'contentId'), 'extension'));
 
 describe('the query response', () => {
@@ -38,12 +43,23 @@ describe('the query response', () => {
   });
 
   test('one record per LA in plan order, each with that LA\'s plans in the response templates', () => {
+    expect(laRecords(response()).map((las) => las.length)).toEqual([1, 1]);
     const [bradford, leeds] = records(response());
-    expect(records(response())).toHaveLength(2);
-    expect(attribute(child(child(child(bradford, 'communicationFunctionSnd'), 'organisation'), 'id'), 'extension')).toBe('709');
+    expect(laOf(bradford)).toBe('709');
     expect(templates(bradford)).toEqual(['COCT_TP146103GB01#LACInformation', 'COCT_TP146104GB01#UCPInformation']);
-    expect(attribute(child(child(child(leeds, 'communicationFunctionSnd'), 'organisation'), 'id'), 'extension')).toBe('710');
+    expect(laOf(leeds)).toBe('710');
     expect(templates(leeds)).toEqual(['COCT_TP146105GB01#CPPInformation']);
+  });
+
+  test('an LA with an ended and a new plan of the same types: one record per local id, so none holds over three plans', () => {
+    const las = laRecords(response({ ...ANSWER, plans: SEVERAL_PLANS_OF_A_TYPE }));
+    expect(las).toHaveLength(1);
+    expect(las[0].map(laOf)).toEqual(['709', '709']);
+    expect(las[0].map(templates)).toEqual([
+      ['COCT_TP146103GB01#LACInformation', 'COCT_TP146104GB01#UCPInformation'],
+      ['COCT_TP146103GB01#LACInformation', 'COCT_TP146104GB01#UCPInformation', 'COCT_TP146105GB01#CPPInformation'],
+    ]);
+    expect(las[0].map((r) => children(child(r, 'CP-ISRecord'), 'subject').length)).toEqual([2, 2]);
   });
 
   test('plan dates are 12 digits; an end when the plan has one, none for an open LAC', () => {

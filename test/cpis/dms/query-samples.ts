@@ -27,6 +27,17 @@ export const PLANS: QueriedPlan[] = [
   { type: 'UCPP', start: '2024-04-02', end: '2024-11-20', la: BRADFORD, subject: { ...GIRL, role: 'mother' }, localId: 'BR-C-0042' },
 ];
 
+/**
+ * Bradford's plans for the girl when it had planned for her before, under another local id: an
+ * ended LAC, UCPP and CPP beside the open LAC and the UCPP. Five plans from one LA, more than one
+ * CP-ISRecord may carry.
+ */
+export const SEVERAL_PLANS_OF_A_TYPE: QueriedPlan[] = [
+  PLANS[0],
+  PLANS[2],
+  ...[PLANS[0], PLANS[2], PLANS[1]].map((plan) => ({ ...plan, la: BRADFORD, start: '2020-01-06', end: '2021-02-01', localId: 'BR-C-0007' })),
+];
+
 export const ACCESSES: Access[] = [
   {
     attendanceId: '5e0a9c2b-1d4f-4b8e-a6c3-2f1e0d9c8b7a',
@@ -86,6 +97,7 @@ export function querySamples(): Record<string, string> {
   return {
     'query-response.xml': response(),
     'query-response-ucpp-without-end.xml': response({ ...ANSWER, plans: [{ ...PLANS[2], end: undefined }], accesses: ACCESSES.slice(0, 1) }),
+    'query-response-several-plans-of-a-type.xml': response({ ...ANSWER, plans: SEVERAL_PLANS_OF_A_TYPE }),
     'query-no-records.xml': buildDmsNoRecords(context()),
     'query-refusal-read.xml': buildDmsQueryRefusal(refused.error, context()),
     'query-refusal-unreadable.xml': buildDmsQueryRefusal({ code: 'NOT_WELL_FORMED', message: 'not well-formed XML', details: ['line 3, column 7: boom'] }, context()),

@@ -19,10 +19,14 @@ describe('capabilityStatement', () => {
     });
   });
 
-  test('a server secured by OAuth, searching CareTeam and AuditEvent by patient, AuditEvent with its agents included', () => {
+  test('a server secured by OAuth or client certificates, searching CareTeam and AuditEvent by patient, AuditEvent with its agents included', () => {
     const [rest] = statement.rest ?? [];
     expect(rest.mode).toBe('server');
-    expect(rest.security?.service?.[0].coding).toEqual([{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }]);
+    expect(rest.security?.service?.map((s) => s.coding)).toEqual(['OAuth', 'Certificates'].map((code) => [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code }]));
+    // The token or certificate names the calling system; the user is stated in headers.
+    expect(rest.security?.description).toMatch(/mutual TLS/);
+    expect(rest.security?.description).toMatch(/X-User-Name/);
+    expect(rest.security?.description).not.toMatch(/taken from it/);
     expect(rest.resource?.map((r) => [r.type, r.profile, r.interaction, r.searchParam?.map((p) => [p.name, p.type, p.definition])])).toEqual([
       ['CareTeam', 'http://hl7.org/fhir/StructureDefinition/CareTeam', [{ code: 'search-type' }], [['patient', 'reference', 'http://hl7.org/fhir/SearchParameter/clinical-patient']]],
       ['AuditEvent', 'http://hl7.org/fhir/StructureDefinition/AuditEvent', [{ code: 'search-type' }], [['patient', 'reference', 'http://hl7.org/fhir/SearchParameter/AuditEvent-patient']]],
@@ -30,5 +34,7 @@ describe('capabilityStatement', () => {
     expect(rest.resource?.[0].searchParam?.[0].documentation).toContain('patient:identifier=https://fhir.nhs.uk/Id/nhs-number|');
     expect(rest.resource?.[1].searchInclude).toEqual(['AuditEvent:agent']);
     expect(rest.resource?.[0]).not.toHaveProperty('searchInclude');
+    expect(rest.resource?.[0].documentation).toMatch(/IsUnscheduledAccessEvent: true \(the default\) records the access/);
+    expect(rest.resource?.[1].documentation).toMatch(/records no access/);
   });
 });

@@ -1,4 +1,4 @@
-import { operationOutcome, type FhirIssueCode } from '../../../engine/cpis/fhir/operation-outcome.js';
+import { frameworkRefusal, operationOutcome, type FhirIssueCode } from '../../../engine/cpis/fhir/operation-outcome.js';
 import { schemaErrors } from './samples.js';
 
 const SPINE = 'https://fhir.nhs.uk/CodeSystem/England-SpineErrorOrWarningCode';
@@ -28,10 +28,18 @@ describe('operationOutcome', () => {
     expect(schemaErrors(outcome.body)).toEqual([]);
   });
 
-  test('TOO_MANY_REQUESTS: HTTP 429, throttled, a text and no code (the Spine list has none for it)', () => {
-    const outcome = operationOutcome('TOO_MANY_REQUESTS', 'Rate limit exceeded');
-    expect(outcome.status).toBe(429);
-    expect(outcome.body.issue).toEqual([{ severity: 'error', code: 'throttled', details: { text: 'Too many requests' }, diagnostics: 'Rate limit exceeded' }]);
+  test.each<[FhirIssueCode, number, string, string]>([
+    ['TOO_MANY_REQUESTS', 429, 'throttled', 'Too many requests'],
+    ['PAYLOAD_TOO_LARGE', 413, 'too-long', 'Payload too large'],
+    ['UNSUPPORTED_MEDIA_TYPE', 415, 'not-supported', 'Unsupported media type'],
+  ])('%s: HTTP %i, issue %s, a text and no code (the Spine list has none for it)', (code, status, issue, text) => {
+    const outcome = operationOutcome(code, 'what went wrong');
+    expect(outcome.status).toBe(status);
+    expect(outcome.body.issue).toEqual([{ severity: 'error', code: issue, details: { text }, diagnostics: 'what went wrong' }]);
     expect(schemaErrors(outcome.body)).toEqual([]);
+  });
+
+  test('a status the framework refused with: its own failure where there is one, else unreadable (400)', () => {
+    expect([404, 405, 413, 415, 400, 431].map((status) => operationOutcome(frameworkRefusal(status), '').status)).toEqual([404, 405, 413, 415, 400, 400]);
   });
 });
