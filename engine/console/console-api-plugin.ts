@@ -35,6 +35,7 @@ export async function consoleApiPlugin(app: FastifyInstance, options: ConsoleApi
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const answer = consoleRefusal(err);
     if (answer.code === 'INTERNAL') options.log.error('console request failed', { method: req.method, url: req.routeOptions.url, error: err.message });
+    if (answer.code === 'UNAVAILABLE') options.log.warn('console request refused: Redis unavailable', { method: req.method, url: req.routeOptions.url, error: err.message });
     return sendConsoleError(reply, answer);
   });
   app.setNotFoundHandler((_req, reply) => sendConsoleError(reply, new ConsoleError('NOT_FOUND')));

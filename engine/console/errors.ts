@@ -19,6 +19,7 @@ export const CONSOLE_ERRORS = {
   SCHEMA_INVALID: { status: 422, message: 'the edited message fails its schema' },
   LOCKED_OUT: { status: 429, message: 'too many failed sign-ins; try again later' },
   INTERNAL: { status: 500, message: 'the hub could not do this; see its log' },
+  UNAVAILABLE: { status: 503, message: 'the hub cannot reach Redis just now (a failover or a restart); try again shortly' },
 } as const;
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;

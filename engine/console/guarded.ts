@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { OperationError } from '../operations/failed-messages.js';
+import { redisUnavailable } from '../redis/unavailable.js';
 import type { Role } from './accounts.js';
 import type { AuditAction, AuditLog } from './audit.js';
 import { ConsoleError } from './errors.js';
@@ -32,11 +33,11 @@ export interface Guard {
 export type Params = Record<string, string>;
 export const messageParam = (req: FastifyRequest) => [(req.params as Params).id];
 
-/** Any error as the API's error value; a fault that is not one is logged by the caller and answered as INTERNAL. */
+/** Any error as the API's error value; Redis failing over is UNAVAILABLE; any other fault is logged by the caller and answered as INTERNAL. */
 export function asConsoleError(err: unknown): ConsoleError {
   if (err instanceof ConsoleError) return err;
   if (err instanceof OperationError) return new ConsoleError(err.code, err.message, err.details.length ? err.details : undefined);
-  return new ConsoleError('INTERNAL');
+  return new ConsoleError(redisUnavailable(err) ? 'UNAVAILABLE' : 'INTERNAL');
 }
 
 /**

@@ -12,6 +12,8 @@ export class QueryKeys {
   message(digest: string): string { return `${this.prefix}{query}:message:${digest}`; }
   /** Stream: one entry per query answered or refused. */
   audit(): string { return `${this.prefix}{query}:audit`; }
+  /** String, expiring: a refusal already on the audit within its window (query-audit.ts recordOncePer). */
+  repeat(what: string): string { return `${this.prefix}{query}:audited:${what}`; }
   /** Holds the client id under a digest of the token, so a Redis dump hands out no live token. */
   token(digest: string): string { return `${this.prefix}query:token:{${digest}}`; }
   rate(bucket: string): string { return `${this.prefix}query:rate:{${bucket}}`; }

@@ -52,6 +52,16 @@ export class QueryAudit {
     await this.redis.xadd(this.keys.audit(), 'MINID', '~', String(oldest), '*', 'entry', JSON.stringify(entry));
   }
 
+  /**
+   * Records the entry unless one was recorded for the same `repeat` within `windowMs`: a
+   * client hammering past its rate limit is on the audit once per window, not once per
+   * request, so refusals cannot grow the audit faster than answers can (the metrics count each).
+   */
+  async recordOncePer(repeat: string, windowMs: number, entry: QueryAuditEntry): Promise<void> {
+    const first = await this.redis.set(this.keys.repeat(repeat), '1', 'PX', Math.max(1, Math.round(windowMs)), 'NX');
+    if (first === 'OK') await this.record(entry);
+  }
+
   /** Newest first; a filter reads back through at most the latest 100,000 entries. */
   async list(filter: QueryAuditFilter = {}): Promise<QueryAuditEntry[]> {
     const limit = Math.min(filter.limit ?? 100, 1000);

@@ -2,7 +2,7 @@ import type { Accessor, CareSetting, FlagAnswer, QueriedPlan } from '../cpis/typ
 import { newMessageId } from '../mailbox/message-id.js';
 import { recordView, visiblePlans, type FlagContext } from '../pipeline/flag.js';
 import { today } from '../pipeline/worker-context.js';
-import type { QueryApi, QueryAudit } from './query-audit.js';
+import type { QueryApi, QueryAudit, QueryAuditEntry } from './query-audit.js';
 import type { QueryMessages } from './query-messages.js';
 
 /** Who asks, once the route has authenticated the client: its id and the care setting it speaks for. */
@@ -98,13 +98,22 @@ export class QueryService {
     return query.queryId === undefined ? newMessageId() : this.deps.messages.idFor(query.asker.clientId, query.queryId, query.nhsNumber);
   }
 
-  /** A query refused after its client was known: audited with the code the API answered. */
-  async refused(query: Partial<AskedQuery> & Pick<AskedQuery, 'api' | 'asker'>, code: string): Promise<void> {
-    await this.audit(query, code, {});
+  /**
+   * A query refused after its client was known: audited with the code the API answered;
+   * with `oncePerMs`, once per client and code within that window (a rate limit's refusals).
+   */
+  async refused(query: Partial<AskedQuery> & Pick<AskedQuery, 'api' | 'asker'>, code: string, oncePerMs?: number): Promise<void> {
+    const entry = this.entry(query, code, {});
+    if (oncePerMs === undefined) await this.deps.audit.record(entry);
+    else await this.deps.audit.recordOncePer(`${query.asker.clientId}:${code}`, oncePerMs, entry);
   }
 
   private async audit(query: Partial<AskedQuery> & Pick<AskedQuery, 'api' | 'asker'>, outcome: string, counts: { plans?: number; accesses?: number; messageId?: string }): Promise<void> {
-    await this.deps.audit.record({
+    await this.deps.audit.record(this.entry(query, outcome, counts));
+  }
+
+  private entry(query: Partial<AskedQuery> & Pick<AskedQuery, 'api' | 'asker'>, outcome: string, counts: { plans?: number; accesses?: number; messageId?: string }): QueryAuditEntry {
+    return {
       at: new Date().toISOString(),
       api: query.api,
       client: query.asker.clientId,
@@ -117,6 +126,6 @@ export class QueryService {
       unscheduled: query.unscheduled,
       outcome,
       ...counts,
-    });
+    };
   }
 }

@@ -36,16 +36,19 @@ export async function redisReadiness(redis: Redis, replicaAcks: number): Promise
   }
 }
 
-/** ROLE's answer: a master with how many replicas are online, or undefined for anything else. */
-async function masterRole(node: Redis): Promise<{ replicas: number } | undefined> {
-  const reply = await node.call('ROLE').catch(() => undefined);
-  if (!Array.isArray(reply) || reply[0] !== 'master') return undefined;
+/** ROLE's answer: a master with how many replicas are online, 'other' for a replica or sentinel, 'silent' when it does not answer. */
+async function masterRole(node: Redis): Promise<{ replicas: number } | 'other' | 'silent'> {
+  const reply = await node.call('ROLE').catch(() => 'silent' as const);
+  if (reply === 'silent') return reply;
+  if (!Array.isArray(reply) || reply[0] !== 'master') return 'other';
   return { replicas: Array.isArray(reply[2]) ? reply[2].length : 0 };
 }
 
 async function masterReadiness(redis: Redis, replicaAcks: number): Promise<Readiness> {
   const role = await masterRole(redis);
-  if (!role) return unready('NOT_MASTER', 'the Redis the hub reaches is not a master (a failover may be under way)');
+  // The error itself names addresses; a readiness answer may be read outside the hub's network.
+  if (role === 'silent') return unready('REDIS_UNREACHABLE', 'Redis does not answer (the hub is reconnecting)');
+  if (role === 'other') return unready('NOT_MASTER', 'the Redis the hub reaches is not a master (a failover may be under way)');
   return role.replicas < replicaAcks ? tooFew([`the master has ${role.replicas}`], replicaAcks) : READY;
 }
 
@@ -66,7 +69,7 @@ async function clusterReadiness(cluster: Cluster, replicaAcks: number): Promise<
   const short: string[] = [];
   await Promise.all(cluster.nodes('master').map(async (node) => {
     const [role, info] = await Promise.all([masterRole(node), node.call('CLUSTER', 'INFO').catch(() => '')]);
-    if (!role || !String(info).includes('cluster_state:ok')) return;
+    if (typeof role === 'string' || !String(info).includes('cluster_state:ok')) return;
     answering.add(nodeName(node));
     if (role.replicas < replicaAcks) short.push(`master ${nodeName(node)} has ${role.replicas}`);
   }));

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../log.js';
 import type { HubMetrics } from '../../metrics/hub-metrics.js';
+import { redisUnavailable } from '../../redis/unavailable.js';
 import { peerCertificateFingerprint } from '../certificate.js';
 import type { Caller, DoorRefusal, QueryCallers, QueryRefusal } from '../callers.js';
 import type { QueryApi } from '../query-audit.js';
@@ -26,6 +27,19 @@ export function echoCorrelation(app: FastifyInstance): void {
   });
 }
 
+/**
+ * What to tell a caller whose query met Redis failing over, reconnecting or short of
+ * replicas: it may ask again (503). undefined for any other failure. Logged with the reason,
+ * which names internal addresses and so is not told.
+ */
+export function unavailableAnswer(deps: QueryRouteDeps, request: FastifyRequest, err: Error & { code?: string }): string | undefined {
+  if (!redisUnavailable(err)) return undefined;
+  deps.log.warn('query refused: Redis unavailable', { requestId: request.id, error: err.message });
+  return err.code === 'REPLICATION_SHORTFALL'
+    ? 'the register could not confirm the view on its replicas; ask again'
+    : 'the register cannot be reached just now; ask again';
+}
+
 /** The client by its bearer token or, over mutual TLS, its certificate; within its rate limit. */
 export function authenticate(deps: QueryRouteDeps, request: FastifyRequest): Promise<Caller | DoorRefusal> {
   return deps.callers.authenticate({ headers: request.headers, peerCertificateFingerprint: peerCertificateFingerprint(request.raw.socket) });
@@ -33,11 +47,14 @@ export function authenticate(deps: QueryRouteDeps, request: FastifyRequest): Pro
 
 /**
  * A refusal at the door is audited when its client is known (not allowed, over its rate limit),
- * under `code`, the code the API answers with: every query, answered or refused, is audited.
- * An unauthenticated request names nobody, so it is only counted in the metrics.
+ * under `code`, the code the API answers with: every query, answered or refused, is audited,
+ * except that a client over its rate limit is audited once per Retry-After window (the metrics
+ * count every refusal). An unauthenticated request names nobody, so it is only counted in the metrics.
  */
 export async function auditDoorRefusal(deps: QueryRouteDeps, refusal: DoorRefusal, api: QueryApi, code: string, nhsNumber?: string): Promise<void> {
-  if (refusal.caller) await deps.service.refused({ api, asker: askerOf(refusal.caller), nhsNumber }, code);
+  if (!refusal.caller) return;
+  const oncePerMs = refusal.refused === 'RATE_LIMITED' ? (refusal.retryAfterSeconds ?? 1) * 1000 : undefined;
+  await deps.service.refused({ api, asker: askerOf(refusal.caller), nhsNumber }, code, oncePerMs);
 }
 
 export function askerOf(caller: Caller): Asker {

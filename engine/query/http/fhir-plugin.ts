@@ -7,11 +7,10 @@ import { careTeamBundle } from '../../cpis/fhir/care-team.js';
 import { frameworkRefusal, operationOutcome, type FhirIssueCode, type FhirRefusal } from '../../cpis/fhir/operation-outcome.js';
 import { checkAuditEventInclude, parsePatientIdentifier, parseUnscheduled, type Query } from '../../cpis/fhir/search-request.js';
 import type { FlagAnswer } from '../../cpis/types.js';
-import { ReplicationShortfall } from '../../redis/replicas.js';
 import { isRefusal, type QueryRefusalCode } from '../callers.js';
 import type { QueryApi } from '../query-audit.js';
 import type { Shown } from '../query-service.js';
-import { askerOf, auditDoorRefusal, authenticate, echoCorrelation, requestOrigin, retryAfter, timed, type QueryRouteDeps } from './asking.js';
+import { askerOf, auditDoorRefusal, authenticate, echoCorrelation, requestOrigin, retryAfter, timed, unavailableAnswer, type QueryRouteDeps } from './asking.js';
 
 /** Where the hub serves the FHIR API, as NHS England's base URLs end. */
 export const FHIR_PREFIX = '/cpis/FHIR/R4';
@@ -51,7 +50,8 @@ export async function fhirPlugin(app: FastifyInstance, deps: QueryRouteDeps): Pr
   app.setNotFoundHandler((request, reply) => outcome(reply, 'RESOURCE_NOT_FOUND', `${request.method} ${pathOf(request)} is not an interaction of this API`));
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
     if (err.statusCode !== undefined && err.statusCode < 500) return outcome(reply, frameworkRefusal(err.statusCode), `the request could not be read: ${err.message}`);
-    if (err instanceof ReplicationShortfall) return outcome(reply, 'UNABLE_TO_CALL_SERVICE', 'the register could not confirm the view on its replicas; ask again');
+    const unavailable = unavailableAnswer(deps, request, err);
+    if (unavailable) return outcome(reply, 'UNABLE_TO_CALL_SERVICE', unavailable);
     deps.log.error('FHIR query failed', { requestId: request.id, error: err.message });
     return outcome(reply, 'FAILURE_TO_PROCESS_MESSAGE', `the query could not be answered; quote request ${request.id} to support`);
   });

@@ -4,9 +4,8 @@ import { parseDmsQuery } from '../../cpis/dms/query.js';
 import { buildDmsQueryRefusal, type DmsQueryRefusal } from '../../cpis/dms/query-refusal.js';
 import { buildDmsQueryAnswer } from '../../cpis/dms/query-response.js';
 import type { DmsReplyContext } from '../../cpis/dms/wrapper.js';
-import { ReplicationShortfall } from '../../redis/replicas.js';
 import { isRefusal, type QueryRefusal, type QueryRefusalCode } from '../callers.js';
-import { askerOf, auditDoorRefusal, authenticate, echoCorrelation, retryAfter, timed, type QueryRouteDeps } from './asking.js';
+import { askerOf, auditDoorRefusal, authenticate, echoCorrelation, retryAfter, timed, unavailableAnswer, type QueryRouteDeps } from './asking.js';
 
 export interface Hl7v3Deps extends QueryRouteDeps {
   /** The hub's own ASID, the sender of its replies. */
@@ -35,7 +34,8 @@ export async function hl7v3Plugin(app: FastifyInstance, deps: Hl7v3Deps): Promis
   app.setNotFoundHandler((request, reply) => refuse(reply, 404, { code: 'NOT_FOUND', message: `${request.method} ${request.url.split('?')[0]} is not this API's; queries are POSTed to /cpis/hl7v3/query` }));
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
     if (err.statusCode !== undefined && err.statusCode < 500) return refuse(reply, err.statusCode, { code: 'UNREADABLE_REQUEST', message: `the request could not be read: ${err.message}` });
-    if (err instanceof ReplicationShortfall) return refuse(reply, 503, { code: 'REPLICATION_SHORTFALL', message: 'the register could not confirm the view on its replicas; ask again', transient: true });
+    const unavailable = unavailableAnswer(deps, request, err);
+    if (unavailable) return refuse(reply, 503, { code: 'UNAVAILABLE', message: unavailable, transient: true });
     deps.log.error('HL7 v3 query failed', { requestId: request.id, error: err.message });
     return refuse(reply, 500, { code: 'FAILED', message: `the query could not be answered; quote request ${request.id} to support`, transient: true });
   });
