@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { SearchKeys, SHARED_FIELDS, type IndexedField } from './search-keys.js';
 
 /** What a message is indexed by when it is accepted. */
@@ -17,9 +17,11 @@ const PRUNE_BATCH = 10_000;
 
 /**
  * The search index, written as messages arrive: a sorted set of every message id and one
- * per field value, all scored by acceptance time. Local ids and NHS numbers expire with
- * the content retention of their newest message; the shared sets and the whole-index set
- * are trimmed by `prune`, from the expiry sweep. Searches never see a member past retention
+ * per field value, all scored by acceptance time. A local id's or NHS number's set is its
+ * own: each write trims it to content retention and it expires with its newest message, so
+ * a child named in every monthly upload keeps a set of one retention period, not a history.
+ * Those sets are too many to list, so `prune` cannot reach them; it trims the shared sets and
+ * the whole-index set, from the expiry sweep. Searches never see a member past retention
  * (their window starts there), so a prune that runs late changes nothing they answer.
  */
 export class MessageIndex {
@@ -37,9 +39,8 @@ export class MessageIndex {
     for (const [field, value] of fields) {
       if (!value) continue;
       const key = keys.field(field, value);
-      pipeline.zadd(key, at, message.id);
-      if (SHARED_FIELDS.includes(field)) pipeline.sadd(keys.shared(), key);
-      else pipeline.pexpireat(key, at + this.retentionMs, 'GT').pexpireat(key, at + this.retentionMs, 'NX');
+      if (SHARED_FIELDS.includes(field)) pipeline.zadd(key, at, message.id).sadd(keys.shared(), key);
+      else this.own(pipeline, key, at, message.id);
     }
     await pipeline.exec();
   }
@@ -49,18 +50,26 @@ export class MessageIndex {
    * 100,000 records costs a hundred pipelined round trips, not a hundred thousand.
    */
   async patients(messageId: string, acceptedAt: number, nhsNumbers: Iterable<string>): Promise<void> {
-    const until = acceptedAt + this.retentionMs;
     let pipeline = this.redis.pipeline();
     let queued = 0;
     for (const number of new Set(nhsNumbers)) {
-      const key = this.keys.field('nhsNumber', number);
-      pipeline.zadd(key, acceptedAt, messageId).pexpireat(key, until, 'GT').pexpireat(key, until, 'NX');
+      this.own(pipeline, this.keys.field('nhsNumber', number), acceptedAt, messageId);
       if (++queued % PATIENT_BATCH === 0) {
         await pipeline.exec();
         pipeline = this.redis.pipeline();
       }
     }
     if (queued % PATIENT_BATCH !== 0) await pipeline.exec();
+  }
+
+  /**
+   * Writes to a set of one value's messages: what is past retention at `at` goes (a few
+   * members at most, so no long step), and the set lives as long as its newest message.
+   */
+  private own(pipeline: ChainableCommander, key: string, at: number, messageId: string): void {
+    const until = at + this.retentionMs;
+    pipeline.zadd(key, at, messageId).zremrangebyscore(key, '-inf', `(${at - this.retentionMs}`)
+      .pexpireat(key, until, 'GT').pexpireat(key, until, 'NX');
   }
 
   /** Drops what has passed content retention from the sets that do not expire whole; returns how many entries went. */

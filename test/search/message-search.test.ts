@@ -55,4 +55,19 @@ describe('MessageSearch over the index', () => {
     expect(await redis.zcard(index.keys.field('to', 'RR8PAS'))).toBe(0);
     expect(await redis.pttl(index.keys.field('localId', 'B-3'))).toBeLessThanOrEqual(30 * DAY);
   });
+
+  test('a local id or NHS number named month after month keeps one retention period of messages, not its history', async () => {
+    const own = new MessageIndex(redis, new SearchKeys(`${prefix}own:`), 30 * DAY);
+    // From now on, as the sets would be written over the coming months (a set written past its expiry is gone at once).
+    const first = Date.now();
+    for (const month of [0, 1, 2, 3]) {
+      const acceptedAt = first + month * 25 * DAY;
+      await own.accepted({ id: `MONTH${month}`, from: 'LA706CSC', to: 'X26HUB', workflowId: 'CPIS_PLAN_UPDATE', localId: 'MONTHLY', acceptedAt });
+      await own.patients(`MONTH${month}`, acceptedAt, ['9434765919']);
+    }
+    // The last write, on day 75, keeps what was accepted since day 45.
+    for (const key of [own.keys.field('localId', 'MONTHLY'), own.keys.field('nhsNumber', '9434765919')]) {
+      expect(await redis.zrange(key, 0, -1)).toEqual(['MONTH2', 'MONTH3']);
+    }
+  });
 });
