@@ -1,13 +1,14 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { SearchKeys, SHARED_FIELDS, type IndexedField } from './search-keys.js';
 
-/** What a message is indexed by when it is accepted. */
+/** What a message is indexed by, before it is stored. */
 export interface IndexedMessage {
   id: string;
   from: string;
   to: string;
   workflowId: string;
   localId?: string;
+  /** When it was sent: for a message in chunks, when its upload began. */
   acceptedAt: number;
 }
 
@@ -31,18 +32,19 @@ export class MessageIndex {
     readonly retentionMs: number,
   ) {}
 
-  async accepted(message: IndexedMessage): Promise<void> {
+  /** Idempotent by message id: a retried send keeps the score its first attempt wrote. */
+  async add(message: IndexedMessage): Promise<void> {
     const { keys } = this;
     const at = message.acceptedAt;
     const fields: [IndexedField, string | undefined][] = [['workflow', message.workflowId], ['from', message.from], ['to', message.to], ['localId', message.localId]];
-    const pipeline = this.redis.pipeline().zadd(keys.all(), at, message.id);
+    const pipeline = this.redis.pipeline().zadd(keys.all(), 'NX', at, message.id);
     for (const [field, value] of fields) {
       if (!value) continue;
       const key = keys.field(field, value);
-      if (SHARED_FIELDS.includes(field)) pipeline.zadd(key, at, message.id).sadd(keys.shared(), key);
+      if (SHARED_FIELDS.includes(field)) pipeline.zadd(key, 'NX', at, message.id).sadd(keys.shared(), key);
       else this.own(pipeline, key, at, message.id);
     }
-    await pipeline.exec();
+    await run(pipeline);
   }
 
   /**
@@ -55,11 +57,11 @@ export class MessageIndex {
     for (const number of new Set(nhsNumbers)) {
       this.own(pipeline, this.keys.field('nhsNumber', number), acceptedAt, messageId);
       if (++queued % PATIENT_BATCH === 0) {
-        await pipeline.exec();
+        await run(pipeline);
         pipeline = this.redis.pipeline();
       }
     }
-    if (queued % PATIENT_BATCH !== 0) await pipeline.exec();
+    if (queued % PATIENT_BATCH !== 0) await run(pipeline);
   }
 
   /**
@@ -68,7 +70,7 @@ export class MessageIndex {
    */
   private own(pipeline: ChainableCommander, key: string, at: number, messageId: string): void {
     const until = at + this.retentionMs;
-    pipeline.zadd(key, at, messageId).zremrangebyscore(key, '-inf', `(${at - this.retentionMs}`)
+    pipeline.zadd(key, 'NX', at, messageId).zremrangebyscore(key, '-inf', `(${at - this.retentionMs}`)
       .pexpireat(key, until, 'GT').pexpireat(key, until, 'NX');
   }
 
@@ -88,4 +90,10 @@ export class MessageIndex {
     }
     return removed;
   }
+}
+
+/** A pipeline answers each command's error in its results: the first one fails the write. */
+async function run(pipeline: ChainableCommander): Promise<void> {
+  const failed = ((await pipeline.exec()) ?? []).find(([error]) => error);
+  if (failed) throw failed[0];
 }
