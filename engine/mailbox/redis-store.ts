@@ -35,7 +35,7 @@ export class RedisMailboxStore implements MailboxStore {
     // crash next, or a send the store answers with an earlier message) is passed over by
     // search, which shows only messages the store holds. A message in chunks is indexed
     // as its upload begins, and found as `uploading` until it is whole.
-    await this.index?.add({ ...message, acceptedAt: now });
+    await this.index?.add({ ...message, acceptedAt: now, nhsNumbers: options.nhsNumbers });
     const { keys } = this;
     const to = message.to;
     const window = message.localId ? options.sendOnceWindowMs : 0;

@@ -10,6 +10,8 @@ export interface IndexedMessage {
   localId?: string;
   /** When it was sent: for a message in chunks, when its upload began. */
   acceptedAt: number;
+  /** Those the hub knows it names when it writes the message itself; a worker adds a received message's with `patients`. */
+  nhsNumbers?: readonly string[];
 }
 
 /** ZADDs per pipeline when a plan file names many patients: bounded round trips, no huge single reply. */
@@ -44,6 +46,7 @@ export class MessageIndex {
       if (SHARED_FIELDS.includes(field)) pipeline.zadd(key, 'NX', at, message.id).sadd(keys.shared(), key);
       else this.own(pipeline, key, at, message.id);
     }
+    for (const number of new Set(message.nhsNumbers)) this.own(pipeline, keys.field('nhsNumber', number), at, message.id);
     await run(pipeline);
   }
 
