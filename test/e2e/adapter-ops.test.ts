@@ -1,4 +1,5 @@
 import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { freePort, type ReadyProcess } from '../../scripts/spawn-ready.js';
 import { adapterSite, drop, startAdapter, type AdapterSettings } from '../support/adapter-process.js';
@@ -32,16 +33,18 @@ interface Watched {
 }
 
 /** An adapter with its ops server on a free port, given through ADAPTER_HEALTH_PORT as a container would. */
-async function watched(kind: 'pas' | 'la', hubUrl: string, change: (c: AdapterSettings) => void): Promise<Watched & { dir: string }> {
+async function watched(
+  kind: 'pas' | 'la', hubUrl: string, change: (c: AdapterSettings) => void, env: Record<string, string> = {},
+): Promise<Watched & { dir: string; port: number }> {
   const port = await freePort();
   const site = adapterSite(kind, hubUrl, (c) => {
     c.mesh.timeout = 1;
     c.ops = { heartbeat: 1 };
     change(c);
   });
-  const adapter = await startAdapter(site, { ADAPTER_HEALTH_PORT: String(port) });
+  const adapter = await startAdapter(site, { ADAPTER_HEALTH_PORT: String(port), ...env });
   running.add(adapter);
-  return { adapter, url: `http://127.0.0.1:${port}`, dir: site.dir };
+  return { adapter, url: `http://127.0.0.1:${port}`, dir: site.dir, port };
 }
 
 interface ReadyAnswer {
@@ -105,6 +108,20 @@ test('a working PAS adapter: live, ready with each check named, and its counters
   expect(await metric(url, 'cpisx_adapter_oldest_waiting_file_age_seconds')).toBe(0);
   expect(adapter.output()).toContain('"ops server listening"');
 }, 60_000);
+
+test('ADAPTER_HEALTH_HOST opens the ops server to a scraper on another host (as Prometheus in compose); loopback only without it', async () => {
+  const outside = Object.values(networkInterfaces()).flat().find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+  if (!outside) {
+    process.stdout.write('SKIPPED: this machine has no IPv4 address besides loopback\n');
+    return;
+  }
+  const live = (port: number) => fetch(`http://${outside}:${port}/health/live`).then((r) => r.status, (e: Error) => (e.cause as { code?: string })?.code ?? e.message);
+  const opened = await watched('la', hub.url, () => {}, { ADAPTER_HEALTH_HOST: '0.0.0.0' });
+  expect(await live(opened.port)).toBe(200);
+  const loopback = await watched('la', hub.url, () => {});
+  expect(await (await fetch(`${loopback.url}/health/live`)).json()).toEqual({ status: 'live' });
+  expect(await live(loopback.port)).toBe('ECONNREFUSED');
+}, 30_000);
 
 test('idle polls are not logged; a heartbeat at the configured interval counts them', async () => {
   const { adapter } = await watched('la', hub.url, (c) => {

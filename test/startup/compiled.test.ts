@@ -134,4 +134,14 @@ describe('docker-compose.yml', () => {
       expect([name, service.healthcheck?.test.join(' ')]).toEqual([name, expect.stringContaining(`http://127.0.0.1:${port}/health/ready`)]);
     }
   });
+
+  test('the adapters listen for a Prometheus on the compose network, publish nothing, and are the example scrape targets', () => {
+    const adapters = built.filter(([n]) => n !== 'hub');
+    for (const [name, service] of adapters) {
+      expect([name, service.environment?.ADAPTER_HEALTH_HOST, service.ports]).toEqual([name, '0.0.0.0', undefined]);
+    }
+    const scrape = parseYaml(readFileSync('ops/prometheus/prometheus.yml', 'utf8')) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
+    const targets = scrape.scrape_configs.find((job) => job.job_name === 'cpis-adapter')!.static_configs.flatMap((c) => c.targets);
+    expect(targets.sort()).toEqual(adapters.map(([name, service]) => `${name}:${service.environment?.ADAPTER_HEALTH_PORT}`).sort());
+  });
 });
