@@ -121,6 +121,24 @@ describe('cpisx_audit_chain_intact', () => {
     }
   });
 
+  test('is 0 once the anchor is deleted with the end of the log (CpisAuditChainBroken fires)', async () => {
+    const keys = new ConsoleKeys(hub.keyPrefix);
+    const redis = new Redis(REDIS_URL);
+    try {
+      await redis.del(keys.audit(), keys.auditAnchor()); // a fresh log, after the test before broke it
+      const audit = new AuditLog(redis, keys);
+      for (const user of ['viewer', 'operator']) {
+        await audit.append({ at: new Date().toISOString(), user, ip: '127.0.0.1', action: 'login', messageIds: [], outcome: 'ok' });
+      }
+      await scrapeUntil(hub, (t) => sample(t, 'cpisx_audit_chain_intact') === 1);
+      const [[last]] = await redis.xrevrange(keys.audit(), '+', '-', 'COUNT', 1);
+      await redis.multi().xdel(keys.audit(), last).del(keys.auditAnchor()).exec();
+      await scrapeUntil(hub, (t) => sample(t, 'cpisx_audit_chain_intact') === 0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   test('a hub without a console has no audit chain gauges', async () => {
     const bare = await startTestHub({ console: undefined });
     try {
