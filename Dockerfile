@@ -25,8 +25,9 @@ COPY --from=build /src/dist ./dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8700
-# slim has no curl: Node's fetch. The hub's port, or an adapter's when ADAPTER_HEALTH_PORT is set.
+# /health/ready of the hub or adapter the container runs, where that process serves it: the
+# program reads the process's own settings (port, address, mesh.tls, ops.port) from /proc.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \
-  CMD ["node", "-e", "const e=process.env;fetch('http://127.0.0.1:'+(e.ADAPTER_HEALTH_PORT||e.PORT||8700)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "/app/dist/adapters/ops/healthcheck.js"]
 # The V8 flags keep the hub under 200 MB at 16 clients (docs/BENCHMARKS.md); the same as npm run start:prod.
 CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=20", "dist/engine/main.js"]

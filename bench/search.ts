@@ -11,8 +11,9 @@ import { nhsNumbers, percentile, positiveInteger, redisUsedMb, round, runBench, 
 
 /**
  * The message search over N messages (100,000 by default): written through the real store
- * and index (RedisMailboxStore.send with the MessageIndex, and MessageIndex.patients as the
- * workers call it), under the running hub's key prefix; then each kind of search timed
+ * and index as the hub writes its own messages (RedisMailboxStore.send with the MessageIndex,
+ * the NHS number given with each flag response and notification as the workers give it, none
+ * with a plan update acknowledgement), under the running hub's key prefix; then each kind of search timed
  * through the console API, over real HTTP, signed in as a viewer. Messages go from the hub
  * to the trust and the LAs (the hub's own inbox would set its workers on them); half are
  * acknowledged.
@@ -51,10 +52,12 @@ async function load(redis: Redis, prefix: string, patients: string[]): Promise<S
       const to = route.to[i % route.to.length];
       const id = `BENCH${String(i).padStart(8, '0')}`;
       const localId = `L-${i}`;
-      await store.send({ id, from: 'X26HUB', to, workflowId: route.workflowId, type: 'DATA', totalChunks: 1, localId }, body, { sendOnceWindowMs: 0 });
-      const at = Date.now();
       const nhsNumber = route.patient ? patients[i % patients.length] : undefined;
-      if (nhsNumber) await index.patients(id, at, [nhsNumber]);
+      await store.send(
+        { id, from: 'X26HUB', to, workflowId: route.workflowId, type: 'DATA', totalChunks: 1, localId }, body,
+        { sendOnceWindowMs: 0, nhsNumbers: nhsNumber ? [nhsNumber] : undefined },
+      );
+      const at = Date.now();
       if (i % 2 === 0) await store.acknowledge(to, id);
       sent[i] = { id, localId, nhsNumber, workflowId: route.workflowId, to, at };
     }

@@ -8,6 +8,7 @@ import { buildHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { AuditLog } from './console/audit.js';
 import { ConsoleKeys } from './console/keys.js';
+import { SharedAuditCheck } from './console/shared-audit-check.js';
 import { AuditChainGauges } from './metrics/audit-chain.js';
 import { HubMetrics } from './metrics/hub-metrics.js';
 import { watchRedisPersistence } from './metrics/redis-persistence.js';
@@ -130,7 +131,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   });
   const url = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
   if (serving) every(config.mesh.expirySweepEvery, () => sweeper.sweep(), 'expiry sweep');
-  if (serving && config.console) watchAuditChain(new AuditChainGauges(metrics.registry, new AuditLog(redis, new ConsoleKeys(prefix))), config.console.auditCheckEvery, every, log);
+  if (serving && config.console) watchAuditChain(redis, new ConsoleKeys(prefix), metrics, config.console.auditCheckEvery, every, log);
   log.info('hub listening', { url, role, mailboxes: directory.allMailboxes().length });
   return {
     url, app, store, sweeper, failed: cpis?.failed, arrivals: cpis?.arrivals,
@@ -142,10 +143,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
 }
 
-/** Checks at start (in the background) and then on the timer; a break is logged with where it is. */
-function watchAuditChain(gauges: AuditChainGauges, everyMs: number, every: Every, log: Logger): void {
+/** Checks at start (in the background) and then on the timer; the process that walks logs the walk, and a break with where it is. */
+function watchAuditChain(redis: Redis, keys: ConsoleKeys, metrics: HubMetrics, everyMs: number, every: Every, log: Logger): void {
+  const audit = new AuditLog(redis, keys);
+  const gauges = new AuditChainGauges(metrics.registry, new SharedAuditCheck(redis, keys, everyMs, () => audit.verify()));
   const check = async () => {
-    const result = await gauges.check();
+    const started = Date.now();
+    const latest = await gauges.check();
+    if (!latest?.walked) return;
+    const { check: result } = latest;
+    log.info('audit chain walked', { entries: result.count, ms: Date.now() - started });
     if (!result.ok) log.error('audit chain broken', { brokenAt: result.broken.id, problem: result.broken.problem, intactEntries: result.count });
   };
   check().catch((err: Error) => log.error('audit chain check failed', { error: err.message }));

@@ -1,5 +1,6 @@
 import type { SecretSource } from '../../engine/config/secret.js';
 import { ConfigError, readConfigFile, readSecret } from '../../engine/config/yaml-file.js';
+import { isListenHost } from './listen-host.js';
 import { laConfigSchema, pasConfigSchema, type LaConfig, type PasConfig, type QueryClientConfig } from './schema.js';
 
 /** A configuration with every secret (`{env}`, `{file}`) replaced by its value. */
@@ -35,13 +36,20 @@ export function loadPasQueryClient(file: string, env: NodeJS.ProcessEnv = proces
 
 /**
  * MESH_URL and MESH_SHARED_KEY override the file, as for the hub: one file serves several
- * deployments. ADAPTER_HEALTH_PORT sets the ops server's port, which a container sets.
+ * deployments. ADAPTER_HEALTH_PORT and ADAPTER_HEALTH_HOST set the ops server's port and
+ * address, which a container sets (in a container, every interface, for a scraper next to it).
  */
-function withEnvironment<C extends { mesh: { url: string; sharedKey: string }; ops: { port?: number } }>(cfg: C, env: NodeJS.ProcessEnv): C {
+function withEnvironment<C extends { mesh: { url: string; sharedKey: string }; ops: { port?: number; host: string } }>(cfg: C, env: NodeJS.ProcessEnv): C {
   const url = env.MESH_URL ?? cfg.mesh.url;
   if (!URL.canParse(url)) throw new ConfigError(`MESH_URL: not a URL: ${url}`);
   const mesh = { ...cfg.mesh, url, sharedKey: env.MESH_SHARED_KEY ?? cfg.mesh.sharedKey };
-  return { ...cfg, mesh, ops: { ...cfg.ops, port: healthPort(env.ADAPTER_HEALTH_PORT) ?? cfg.ops.port } };
+  return { ...cfg, mesh, ops: { ...cfg.ops, port: healthPort(env.ADAPTER_HEALTH_PORT) ?? cfg.ops.port, host: healthHost(env.ADAPTER_HEALTH_HOST) ?? cfg.ops.host } };
+}
+
+function healthHost(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isListenHost(value)) throw new ConfigError(`ADAPTER_HEALTH_HOST: not an IP address or host name: ${value}`);
+  return value;
 }
 
 function healthPort(value: string | undefined): number | undefined {

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { duration } from '../../engine/config/duration.js';
 import { secret } from '../../engine/config/secret.js';
+import { isListenHost } from './listen-host.js';
 
 const mailboxId = z.string().regex(/^[A-Z0-9]{1,20}$/, 'a mailbox id is upper-case letters and digits');
 const workflowId = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'a workflow id is letters, digits, _ . -');
 const url = z.string().refine((v) => URL.canParse(v) && /^https?:\/\//.test(v), 'not an http:// or https:// URL');
 const path = z.string().min(1);
+const listenHost = z.string().refine(isListenHost, 'a host is an IP address or a host name');
 
 /** How the adapter reaches its mailbox on the hub. */
 const mesh = z.object({
@@ -42,7 +44,7 @@ const amqpSource = z.object({
 }).strict();
 
 const hl7Source = z.object({
-  mllp: z.object({ port: z.number().int().min(0).max(65535), host: z.string().default('0.0.0.0') }).strict().optional(),
+  mllp: z.object({ port: z.number().int().min(0).max(65535), host: listenHost.default('0.0.0.0') }).strict().optional(),
   folder: folderSource.optional(),
   /** ECDS department type for attendances the HL7 message does not type. */
   departmentType: z.enum(['01', '02', '03', '04']).default('01'),
@@ -89,7 +91,7 @@ const query = z.object({
 const ops = z.object({
   port: z.number().int().min(0).max(65535).optional(),
   /** Loopback unless a scraper elsewhere needs it: the endpoints have no authentication. */
-  host: z.string().min(1).default('127.0.0.1'),
+  host: listenHost.default('127.0.0.1'),
   /** A log line with the counts since the last one, so a quiet adapter is seen to be alive. */
   heartbeat: duration.prefault('5m'),
 }).strict().prefault({});

@@ -34,14 +34,18 @@ export class AdapterMetrics {
   private readonly deliveredTotal = this.counter('cpisx_adapter_delivered_total', 'Messages delivered to the sink and acknowledged in MESH');
   private readonly rejectedTotal = this.counter('cpisx_adapter_rejected_total', 'Documents refused: by the adapter\'s own check, by the hub at send, or by a MESH REPORT');
   private readonly retriesTotal = this.counter('cpisx_adapter_retries_total', 'Sends and deliveries that failed for a passing reason and will be tried again');
-  private readonly lastPoll = this.gauge('cpisx_adapter_last_successful_poll_timestamp_seconds', 'Unix time of the last mailbox poll the hub answered');
+  private readonly lastPoll = this.gauge(
+    'cpisx_adapter_last_successful_poll_timestamp_seconds', 'Unix time of the last mailbox poll the hub answered (the process start before the first)',
+  );
 
-  constructor(adapter: AdapterKind) {
+  constructor(adapter: AdapterKind, startedAt = Date.now()) {
     this.labels = { adapter };
     collectDefaultMetrics({ register: this.registry, prefix: 'cpisx_adapter_' });
     // Present from the start at zero, so rate() and absent() work before the first event.
     for (const counter of [this.sentTotal, this.deliveredTotal, this.rejectedTotal, this.retriesTotal]) counter.inc(this.labels, 0);
-    this.lastPoll.set(this.labels, 0);
+    // An adapter that never reaches the hub has not polled since it started, not since 1970:
+    // CpisAdapterNotPolling then says for how long, and fires as long after start as after a last poll.
+    this.lastPoll.set(this.labels, Math.floor(startedAt / 1000));
   }
 
   /** The gauges computed at each scrape: the oldest waiting file and readiness. */

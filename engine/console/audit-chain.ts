@@ -25,6 +25,8 @@ interface Anchor {
   count: number;
   id: string;
   at: string;
+  /** The log's last entry when an append found the anchor deleted, and when that was. */
+  lost?: { id: string; at: string };
 }
 
 const PAGE = 500;
@@ -42,24 +44,39 @@ export function fieldMap(fields: string[]): Record<string, string> {
 /**
  * Walks the stream from its first entry. The anchor is read first, so entries appended
  * during the walk lie beyond it and are checked as links only; the anchor's own entry
- * must be reached, with its hash and count, or the end was cut off.
+ * must be reached, with its hash and count, or the end was cut off. Entries written under
+ * an anchor are marked, so an anchor deleted (with the end, perhaps) is a break too: while
+ * it is missing, and once an append has set it again (it keeps the entry it found last).
  */
 export async function verifyChain(redis: Redis, keys: ConsoleKeys): Promise<ChainCheck> {
   const anchor = readAnchor(await redis.hgetall(keys.auditAnchor()));
   const anchored = anchor !== undefined;
   let prev = '';
   let count = 0;
-  let last: string | undefined;
+  let last: Entry | undefined;
   let reached = !anchor;
   for await (const entry of entries(redis, keys.audit())) {
     const hash = fieldMap(entry[1]).hash;
-    const broken = (await linkBreak(redis, keys, entry, prev)) ?? (entry[0] === anchor?.id ? anchorBreak(anchor, hash, count + 1) : undefined);
+    const broken = (await linkBreak(redis, keys, entry, prev))
+      ?? (entry[0] === anchor?.id ? anchorBreak(anchor, hash, count + 1) : undefined)
+      ?? (entry[0] === anchor?.lost?.id ? lostAnchor(entry[0], eventTime(fieldMap(entry[1]).event), anchor.lost) : undefined);
     if (broken) return { ok: false, count, anchored, broken };
-    [prev, last, count, reached] = [hash, entry[0], count + 1, reached || entry[0] === anchor?.id];
+    [prev, last, count, reached] = [hash, entry, count + 1, reached || entry[0] === anchor?.id];
+  }
+  if (anchor?.lost) return { ok: false, count, anchored, broken: lostAnchor(anchor.lost.id, undefined, anchor.lost) };
+  if (!anchor && last && fieldMap(last[1]).anchored) {
+    const detail = 'the anchor is gone, though this entry was written under one: entries after it may have been cut off';
+    return { ok: false, count, anchored, broken: { id: last[0], at: eventTime(fieldMap(last[1]).event), problem: 'removed', detail } };
   }
   if (reached || !anchor) return { ok: true, count, anchored };
-  const end = last ? `the chain ends after ${count} entries, at ${last}` : 'the log is empty';
+  const end = last ? `the chain ends after ${count} entries, at ${last[0]}` : 'the log is empty';
   return { ok: false, count, anchored, broken: atAnchor(anchor, 'removed', `${end}; its anchor holds ${anchor.count} entries ending at ${anchor.id}, which is gone`) };
+}
+
+/** At the entry that was last when an append found the anchor deleted (or where it was, if it is gone too). */
+function lostAnchor(id: string, at: string | undefined, lost: NonNullable<Anchor['lost']>): ChainBreak {
+  const detail = `the anchor was deleted after this entry and set again at ${lost.at}: entries after it may have been cut off`;
+  return { id, ...(at ? { at } : {}), problem: 'removed', detail };
 }
 
 function anchorBreak(anchor: Anchor, hash: string, count: number): ChainBreak | undefined {
@@ -99,7 +116,9 @@ async function* entries(redis: Redis, key: string): AsyncGenerator<Entry> {
 }
 
 function readAnchor(fields: Record<string, string>): Anchor | undefined {
-  return fields.hash === undefined ? undefined : { hash: fields.hash, count: Number(fields.count), id: fields.id, at: fields.at };
+  if (fields.hash === undefined) return undefined;
+  const lost = fields.lost === undefined ? {} : { lost: { id: fields.lost, at: fields.lostAt } };
+  return { hash: fields.hash, count: Number(fields.count), id: fields.id, at: fields.at, ...lost };
 }
 
 function atAnchor(anchor: Anchor, problem: ChainProblem, detail: string): ChainBreak {

@@ -37,8 +37,11 @@ export interface AuditFilter {
 /**
  * Appends only if the chain's head is still the one the caller chained to (another
  * process may have appended meanwhile), moves the anchor to the new entry in the same
- * step, and indexes the entry by message. The head is the anchor's hash; a log from
- * before anchors is anchored here, at its last entry, by its first append.
+ * step, and indexes the entry by message. The head is the anchor's hash. Each entry is
+ * marked as written under an anchor. Without an anchor, the log is anchored here at its
+ * last entry: a log from before anchors silently; a log whose last entry is marked had its
+ * anchor deleted, so the new anchor keeps that entry as `lost` (and when it was found), a
+ * break `verify` reports from then on.
  * KEYS: stream, anchor, then one index list per message id. ARGV: previous hash, event, hash, time.
  */
 const APPEND = `
@@ -50,11 +53,14 @@ if not head then
   local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
   if #last > 0 then
     local fields = last[1][2]
-    for i = 1, #fields, 2 do if fields[i] == 'hash' then head = fields[i + 1] end end
+    for i = 1, #fields, 2 do
+      if fields[i] == 'hash' then head = fields[i + 1] end
+      if fields[i] == 'anchored' then redis.call('HSET', KEYS[2], 'lost', last[1][1], 'lostAt', ARGV[4]) end
+    end
   end
 end
 if head ~= ARGV[1] then return false end
-local id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[2], 'prev', ARGV[1], 'hash', ARGV[3])
+local id = redis.call('XADD', KEYS[1], '*', 'event', ARGV[2], 'prev', ARGV[1], 'hash', ARGV[3], 'anchored', '1')
 redis.call('HSET', KEYS[2], 'hash', ARGV[3], 'count', count + 1, 'id', id, 'at', ARGV[4])
 for i = 3, #KEYS do redis.call('RPUSH', KEYS[i], id) end
 return id`;

@@ -13,4 +13,7 @@ export class ConsoleKeys {
   /** The chain's tail kept apart from the stream (hash, count, id, at), so cutting the end off is seen. */
   auditAnchor(): string { return `${this.base}:audit:anchor`; }
   auditByMessage(messageId: string): string { return `${this.base}:audit:msg:${messageId}`; }
+  /** The last periodic chain check, shared by the hub processes, and the lock that lets one of them walk per interval. */
+  auditCheck(): string { return `${this.base}:audit:check`; }
+  auditCheckLock(): string { return `${this.base}:audit:check:lock`; }
 }

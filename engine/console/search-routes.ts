@@ -16,7 +16,6 @@ import { messageSearch, parse } from './requests.js';
 export async function searchRoutes(app: FastifyInstance, ctx: ConsoleContext): Promise<void> {
   app.get('/messages', guarded(ctx.gate, ctx.audit, {
     role: 'viewer',
-    // The audit action is the Queries page's: audit.ts is being changed elsewhere; a name of its own can follow.
     audit: { action: 'messages-by-nhs-number', when: searchesNhsNumber, detail: searchGiven },
     run: async (req) => ({ body: await searchMessages(ctx, parse(messageSearch, req.query)) }),
   }));

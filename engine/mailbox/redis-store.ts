@@ -14,7 +14,7 @@ export class RedisMailboxStore implements MailboxStore {
     private readonly redis: Redis,
     private readonly lifetimes: Lifetimes,
     readonly keys = new Keys(),
-    /** Told of each message once it is whole, so staff can search for it. */
+    /** Told of each message before it is stored, so staff can search for it. */
     private readonly index?: MessageIndex,
   ) {
     defineMailboxScripts(redis);
@@ -30,6 +30,12 @@ export class RedisMailboxStore implements MailboxStore {
       statusAt: now,
       acceptedAt: whole ? now : undefined,
     };
+    // Indexed first: a failed index write refuses the send with nothing stored (a sender
+    // retrying without a local id makes no duplicate). An id indexed but never stored (a
+    // crash next, or a send the store answers with an earlier message) is passed over by
+    // search, which shows only messages the store holds. A message in chunks is indexed
+    // as its upload begins, and found as `uploading` until it is whole.
+    await this.index?.add({ ...message, acceptedAt: now, nhsNumbers: options.nhsNumbers });
     const { keys } = this;
     const to = message.to;
     const window = message.localId ? options.sendOnceWindowMs : 0;
@@ -49,8 +55,6 @@ export class RedisMailboxStore implements MailboxStore {
       ),
       ...lookups,
     ]);
-    // After the send, so a duplicate (whose id is the first message's) indexes nothing.
-    if (whole && duplicate !== 1) await this.index?.accepted({ ...message, acceptedAt: now });
     return { id, duplicate: duplicate === 1 };
   }
 
@@ -63,7 +67,6 @@ export class RedisMailboxStore implements MailboxStore {
       keys.meta(to, id), keys.body(to, id), keys.inbox(to), keys.expiry(to), keys.chunkSizes(to, id),
       id, from, chunk, total, encoding, now, now + this.lifetimes.undeliveredAfterMs, body, size.size, size.maxBytes,
     );
-    if (outcome === 'COMPLETE' && this.index) await this.indexWhole(to, id);
     if (outcome === 'PARTIAL' || outcome === 'COMPLETE') return outcome;
     const detail = outcome === 'TOO_LARGE' ? `with chunk ${chunk} the message is over ${size.maxBytes} bytes` : undefined;
     throw new MeshError(outcome as MeshErrorKind, detail, id);
@@ -81,11 +84,6 @@ export class RedisMailboxStore implements MailboxStore {
       if (batch.length < want) return { ids };
       cursor = `(${batch[batch.length - 1]}`;
     }
-  }
-
-  private async indexWhole(to: string, id: string): Promise<void> {
-    const message = await this.get(to, id);
-    if (message) await this.index?.accepted({ ...message, acceptedAt: message.acceptedAt ?? Date.now() });
   }
 
   private async keepMatching(mailbox: string, ids: string[], filter: (wf: string) => boolean): Promise<string[]> {

@@ -6,6 +6,8 @@ export interface SendOptions {
   sendOnceWindowMs: number;
   /** The first chunk's inflated size, when it differs from its stored length (gzip); chunks add up to the limit. */
   firstChunkSize?: number;
+  /** The NHS numbers the hub knows the message names (its own replies and notices), indexed with it for search. */
+  nhsNumbers?: readonly string[];
 }
 
 /** A chunk's inflated size, and the most the whole message may add up to. */

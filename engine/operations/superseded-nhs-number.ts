@@ -92,7 +92,7 @@ export async function notifySuperseded(deps: SupersededDeps, old: string, replac
     const sent = await store.send({
       id: supersededMessageId(notice), from: settings.hubMailbox, to: mailbox.id, workflowId, type: 'DATA', totalChunks: 1,
       subject: `inactive NHS number notification for LA ${la}`, contentType: 'application/xml',
-    }, Buffer.from(xml, 'utf8'), { sendOnceWindowMs: 0 });
+    }, Buffer.from(xml, 'utf8'), { sendOnceWindowMs: 0, nhsNumbers: [old, replacement] });
     log.info('inactive NHS number notification sent', { messageId: sent.id, mailbox: mailbox.id, workflowId, duplicate: sent.duplicate });
     summary.notified.push({ la, mailbox: mailbox.id, format: mailbox.format, messageId: sent.id, records: held.length, alreadySent: sent.duplicate });
   }

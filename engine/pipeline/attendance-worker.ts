@@ -32,6 +32,7 @@ export function attendanceHandler(ctx: WorkerContext): MessageHandler {
       workflowId: replyWorkflow(ctx, message.workflowId),
       xml: buildFlagResponse({ attendanceId: attendance.attendanceId, nhsNumber, plans }),
       localId: message.localId,
+      nhsNumbers: [nhsNumber],
     });
     if (plans.length === 0) return;
     await recordView(ctx, {

@@ -1,10 +1,11 @@
 import { buildDmsAccessNotification } from '../cpis/dms/access-notification.js';
+import type { AccessNotification } from '../cpis/types.js';
 import { parseAccessNotification } from '../cpis/xml/access-notification.js';
 import type { StoredMessage } from '../mailbox/message.js';
 import { ProcessingError, unreadable } from './processing-error.js';
 import { replyId, sendReply } from './replies.js';
 import type { MessageHandler } from './workers.js';
-import type { WorkerContext } from './worker-context.js';
+import { indexPatients, type WorkerContext } from './worker-context.js';
 
 /**
  * Access notifications travel apart from the flag. For each LA to tell, the attendance
@@ -46,6 +47,10 @@ export function notificationHandler(ctx: WorkerContext): MessageHandler {
     if (order.from !== hubMailbox || !order.linkedMsgId || laOds === undefined) {
       throw new ProcessingError('WRONG_SENDER', `only the hub orders access notifications; ${order.id} is not one of its orders`);
     }
+    const parsed = parseAccessNotification(body);
+    if (!parsed.ok) throw unreadable(parsed.error);
+    const nhsNumbers = [parsed.value.subject.nhsNumber];
+    await indexPatients(ctx, order, nhsNumbers);
     const [mailbox] = ctx.directory.endpointLookup(laOds, workflows.accessNotification);
     if (!mailbox) throw new ProcessingError('HUB_CONFIGURATION', `LA ${laOds} has no mailbox for ${workflows.accessNotification}`);
     await sendReply(ctx.store, {
@@ -54,18 +59,17 @@ export function notificationHandler(ctx: WorkerContext): MessageHandler {
       from: hubMailbox,
       to: mailbox.id,
       workflowId: workflows.accessNotification,
-      xml: mailbox.format === 'dms' ? national(body, order, mailbox.organisation) : body.toString('utf8'),
+      xml: mailbox.format === 'dms' ? national(parsed.value, order, mailbox.organisation) : body.toString('utf8'),
+      nhsNumbers,
     });
   };
 }
 
 /** The order holds the notification in the hub's own dialect; an LA on the national documents gets it as one. */
-function national(body: Buffer, order: StoredMessage, la: { ods: string; name: string }): string {
-  const parsed = parseAccessNotification(body);
-  if (!parsed.ok) throw unreadable(parsed.error);
+function national(notification: AccessNotification, order: StoredMessage, la: { ods: string; name: string }): string {
   // Made when the order was: a retry builds the same document.
   const at = new Date(order.createdAt).toISOString();
-  return buildDmsAccessNotification(parsed.value, { attendanceMessageId: order.linkedMsgId!, at, la: { ods: la.ods, name: la.name } });
+  return buildDmsAccessNotification(notification, { attendanceMessageId: order.linkedMsgId!, at, la: { ods: la.ods, name: la.name } });
 }
 
 /** The id of the notification an order delivers (once delivered, a step of the order's journey). */

@@ -12,6 +12,8 @@ export interface Reply {
   localId?: string;
   fileName?: string;
   subject?: string;
+  /** The NHS numbers it names, so staff find it by them. */
+  nhsNumbers?: readonly string[];
 }
 
 export function replyId(sourceId: string, suffix: string): string {
@@ -36,7 +38,7 @@ export async function sendReply(store: MailboxStore, reply: Reply): Promise<stri
       linkedMsgId: reply.sourceId,
     },
     Buffer.from(reply.xml, 'utf8'),
-    { sendOnceWindowMs: 0 },
+    { sendOnceWindowMs: 0, nhsNumbers: reply.nhsNumbers },
   );
   return id;
 }

@@ -1,14 +1,17 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { SearchKeys, SHARED_FIELDS, type IndexedField } from './search-keys.js';
 
-/** What a message is indexed by when it is accepted. */
+/** What a message is indexed by, before it is stored. */
 export interface IndexedMessage {
   id: string;
   from: string;
   to: string;
   workflowId: string;
   localId?: string;
+  /** When it was sent: for a message in chunks, when its upload began. */
   acceptedAt: number;
+  /** Those the hub knows it names when it writes the message itself; a worker adds a received message's with `patients`. */
+  nhsNumbers?: readonly string[];
 }
 
 /** ZADDs per pipeline when a plan file names many patients: bounded round trips, no huge single reply. */
@@ -17,9 +20,11 @@ const PRUNE_BATCH = 10_000;
 
 /**
  * The search index, written as messages arrive: a sorted set of every message id and one
- * per field value, all scored by acceptance time. Local ids and NHS numbers expire with
- * the content retention of their newest message; the shared sets and the whole-index set
- * are trimmed by `prune`, from the expiry sweep. Searches never see a member past retention
+ * per field value, all scored by acceptance time. A local id's or NHS number's set is its
+ * own: each write trims it to content retention and it expires with its newest message, so
+ * a child named in every monthly upload keeps a set of one retention period, not a history.
+ * Those sets are too many to list, so `prune` cannot reach them; it trims the shared sets and
+ * the whole-index set, from the expiry sweep. Searches never see a member past retention
  * (their window starts there), so a prune that runs late changes nothing they answer.
  */
 export class MessageIndex {
@@ -29,19 +34,20 @@ export class MessageIndex {
     readonly retentionMs: number,
   ) {}
 
-  async accepted(message: IndexedMessage): Promise<void> {
+  /** Idempotent by message id: a retried send keeps the score its first attempt wrote. */
+  async add(message: IndexedMessage): Promise<void> {
     const { keys } = this;
     const at = message.acceptedAt;
     const fields: [IndexedField, string | undefined][] = [['workflow', message.workflowId], ['from', message.from], ['to', message.to], ['localId', message.localId]];
-    const pipeline = this.redis.pipeline().zadd(keys.all(), at, message.id);
+    const pipeline = this.redis.pipeline().zadd(keys.all(), 'NX', at, message.id);
     for (const [field, value] of fields) {
       if (!value) continue;
       const key = keys.field(field, value);
-      pipeline.zadd(key, at, message.id);
-      if (SHARED_FIELDS.includes(field)) pipeline.sadd(keys.shared(), key);
-      else pipeline.pexpireat(key, at + this.retentionMs, 'GT').pexpireat(key, at + this.retentionMs, 'NX');
+      if (SHARED_FIELDS.includes(field)) pipeline.zadd(key, 'NX', at, message.id).sadd(keys.shared(), key);
+      else this.own(pipeline, key, at, message.id);
     }
-    await pipeline.exec();
+    for (const number of new Set(message.nhsNumbers)) this.own(pipeline, keys.field('nhsNumber', number), at, message.id);
+    await run(pipeline);
   }
 
   /**
@@ -49,18 +55,26 @@ export class MessageIndex {
    * 100,000 records costs a hundred pipelined round trips, not a hundred thousand.
    */
   async patients(messageId: string, acceptedAt: number, nhsNumbers: Iterable<string>): Promise<void> {
-    const until = acceptedAt + this.retentionMs;
     let pipeline = this.redis.pipeline();
     let queued = 0;
     for (const number of new Set(nhsNumbers)) {
-      const key = this.keys.field('nhsNumber', number);
-      pipeline.zadd(key, acceptedAt, messageId).pexpireat(key, until, 'GT').pexpireat(key, until, 'NX');
+      this.own(pipeline, this.keys.field('nhsNumber', number), acceptedAt, messageId);
       if (++queued % PATIENT_BATCH === 0) {
-        await pipeline.exec();
+        await run(pipeline);
         pipeline = this.redis.pipeline();
       }
     }
-    if (queued % PATIENT_BATCH !== 0) await pipeline.exec();
+    if (queued % PATIENT_BATCH !== 0) await run(pipeline);
+  }
+
+  /**
+   * Writes to a set of one value's messages: what is past retention at `at` goes (a few
+   * members at most, so no long step), and the set lives as long as its newest message.
+   */
+  private own(pipeline: ChainableCommander, key: string, at: number, messageId: string): void {
+    const until = at + this.retentionMs;
+    pipeline.zadd(key, 'NX', at, messageId).zremrangebyscore(key, '-inf', `(${at - this.retentionMs}`)
+      .pexpireat(key, until, 'GT').pexpireat(key, until, 'NX');
   }
 
   /** Drops what has passed content retention from the sets that do not expire whole; returns how many entries went. */
@@ -79,4 +93,10 @@ export class MessageIndex {
     }
     return removed;
   }
+}
+
+/** A pipeline answers each command's error in its results: the first one fails the write. */
+async function run(pipeline: ChainableCommander): Promise<void> {
+  const failed = ((await pipeline.exec()) ?? []).find(([error]) => error);
+  if (failed) throw failed[0];
 }

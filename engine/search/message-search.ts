@@ -70,8 +70,7 @@ export class MessageSearch {
     const counts = await Promise.all(sets.map((key) => this.redis.zcount(key, window.min, window.max)));
     const order = sets.map((key, i) => ({ key, count: counts[i] })).sort((a, b) => a.count - b.count);
     if (order[0].count === 0) return { items: [] };
-    const { ids, next } = await this.walk(order[0].key, order.slice(1).map((o) => o.key), window, query);
-    return { items: await this.describe(ids), ...(next ? { next } : {}) };
+    return this.walk(order[0].key, order.slice(1).map((o) => o.key), window, query);
   }
 
   private fieldSets(query: MessageQuery): string[] {
@@ -83,33 +82,37 @@ export class MessageSearch {
     return sets.length ? sets : [keys.all()];
   }
 
-  private async walk(driver: string, others: string[], window: Window, query: MessageQuery): Promise<{ ids: string[]; next?: string }> {
+  private async walk(driver: string, others: string[], window: Window, query: MessageQuery): Promise<SearchPage> {
     const after = parseCursor(query.cursor);
     // Where the next step starts: at this score, past the members at it already read.
     let max = after ? after.score : window.max;
     let offset = 0;
     let last: Cursor | undefined;
-    const found: string[] = [];
+    const found: FoundMessage[] = [];
     let step = FIRST_STEP;
     for (let scanned = 0; scanned < MAX_SCANNED; step = Math.min(step * 2, LARGEST_STEP)) {
       const page = pairs(await this.redis.zrevrangebyscore(driver, max, window.min, 'WITHSCORES', 'LIMIT', offset, step));
       // Equal scores come in reverse id order, so the cursor's id says which of them earlier pages gave.
       const fresh = page.filter((c) => !after || c.score < after.score || c.id < after.id);
       const kept = await this.inAll(fresh.map((c) => c.id), others);
-      for (const candidate of fresh) {
-        if (!kept.has(candidate.id)) continue;
-        found.push(candidate.id);
-        if (found.length === query.limit) return { ids: found, next: cursorOf(candidate) };
+      const matches = fresh.filter((c) => kept.has(c.id));
+      // Read as many as the page still wants at a time: an id with no message (see describe) gives way to the next.
+      for (let i = 0; i < matches.length;) {
+        const batch = matches.slice(i, i + query.limit - found.length);
+        i += batch.length;
+        const messages = await this.describe(batch.map((c) => c.id));
+        found.push(...messages);
+        if (found.length === query.limit) return { items: found, next: cursorOf(batch[batch.length - 1]) };
       }
       scanned += page.length;
-      if (page.length < step) return { ids: found };
+      if (page.length < step) return { items: found };
       last = page[page.length - 1];
       // Stepping by offset within one score, so a burst in one millisecond longer than a step still moves on.
       const atLast = page.filter((c) => c.score === last!.score).length;
       offset = last.score === max ? offset + atLast : atLast;
       max = last.score;
     }
-    return { ids: found, ...(last ? { next: cursorOf(last) } : {}) };
+    return { items: found, ...(last ? { next: cursorOf(last) } : {}) };
   }
 
   /** The ids that are in every one of the other sets. */
@@ -130,7 +133,10 @@ export class MessageSearch {
     return { items: kept.has(id) ? await this.describe([id]) : [] };
   }
 
-  /** What staff see of each match; a message whose record has gone since (purged) is left out. */
+  /**
+   * What staff see of each match. An id whose message the store does not hold is left out:
+   * purged since, or indexed by a send that never stored it (the index is written first).
+   */
   private async describe(ids: string[]): Promise<FoundMessage[]> {
     const messages = await Promise.all(ids.map((id) => this.store.locate(id)));
     return messages.flatMap((m) => (m ? [{

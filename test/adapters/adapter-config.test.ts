@@ -110,6 +110,16 @@ test('ops: no server unless a port is given, loopback and a 5-minute heartbeat b
   expect((err as Error).message).toBe('ADAPTER_HEALTH_PORT: not a port: ninety');
 });
 
+test('ADAPTER_HEALTH_HOST sets the address the ops server listens on; one that is not an address is refused', () => {
+  expect(loadPasConfig('config/pas.yaml', { ADAPTER_HEALTH_HOST: '0.0.0.0' }).ops.host).toBe('0.0.0.0');
+  expect(loadLaConfig('config/la.yaml', { ADAPTER_HEALTH_HOST: '::' }).ops.host).toBe('::');
+  const err = caught(() => loadPasConfig('config/pas.yaml', { ADAPTER_HEALTH_HOST: 'http://0.0.0.0' }));
+  expect(err).toBeInstanceOf(ConfigError);
+  expect((err as Error).message).toBe('ADAPTER_HEALTH_HOST: not an IP address or host name: http://0.0.0.0');
+  const file = variant('pas', (c) => { c.ops = { port: 9300, host: 'every interface' }; });
+  expect(problem(() => loadPasConfig(file, {}), file)).toContain('ops.host');
+});
+
 test('an ops port out of range is refused, naming ops.port', () => {
   const file = variant('pas', (c) => { c.ops = { port: 70000 }; });
   expect(problem(() => loadPasConfig(file, {}), file)).toContain('ops.port');

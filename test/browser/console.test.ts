@@ -5,7 +5,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { MeshClient } from '../../adapters/mesh-client/index.js';
 import { attendanceXml, collect, LA708, NHS, PASSWORDS, planFile, planRecord, SAMPLE_CONFIG } from '../support/cpis.js';
-import { deleteKeys } from '../support/hub.js';
+import { ConsoleKeys } from '../../engine/console/keys.js';
+import { deleteKeys, testRedis } from '../support/hub.js';
 import { careTeamPath, fhirGet, QUERY_CLIENTS, queryToken } from '../support/query.js';
 import { freePort, spawnHub, type HubProcess } from '../support/hub-process.js';
 import { until } from '../support/wait.js';
@@ -221,6 +222,31 @@ describe('the support console in a browser', () => {
     await page.close();
   });
 
+  test('an admin sees where the audit chain breaks: the entry, when it was written, what is wrong', async () => {
+    const page = await openConsole();
+    await signIn(page, 'admin-password', 'admin'); // audited before the tampering, so nothing is appended during it
+    await page.getByRole('link', { name: 'Admin' }).click();
+    const redis = testRedis();
+    const keys = new ConsoleKeys(prefix);
+    const [hash, entry] = await redis.hmget(keys.auditAnchor(), 'hash', 'id');
+    await redis.hset(keys.auditAnchor(), 'hash', '0'.repeat(64)); // as an edit by hand in Redis leaves it
+    try {
+      await page.getByRole('button', { name: 'Verify the audit chain' }).click();
+      await page.getByText(/^Broken after \d+ intact entries\. Its tail is anchored\.$/).waitFor();
+      const row = page.locator('table tbody tr').filter({ hasText: entry! });
+      await expect(row.locator('td').allTextContents()).resolves.toEqual([
+        entry, expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/), 'changed', 'the anchor holds another hash for this entry',
+      ]);
+    } finally {
+      await redis.hset(keys.auditAnchor(), 'hash', hash!);
+      redis.disconnect();
+    }
+    await page.getByRole('button', { name: 'Verify the audit chain' }).click();
+    await page.getByText(/^Intact: \d+ entries\. Its tail is anchored\.$/).waitFor();
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   test('at 1366 px the failed list and the audit fit the screen, times read in UTC and say so', async () => {
     const page = await openConsole();
     await signIn(page, 'operator-password');
@@ -312,7 +338,7 @@ describe('the support console in a browser', () => {
     await page.getByRole('link', { name: 'Search' }).click();
     await page.getByLabel('NHS number').fill(`${NHS[1].slice(0, 3)} ${NHS[1].slice(3, 6)}-${NHS[1].slice(6)}`);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.getByText('1 message, newest first.').waitFor();
+    await page.getByText('2 messages, newest first.').waitFor(); // the attendance and the flag response, which names the child too
     expect(await page.content()).not.toContain(NHS[1]);
     await page.getByLabel('NHS number').fill('');
     await page.getByLabel('Local id').fill('ATT-FIND');

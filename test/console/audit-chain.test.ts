@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AuditLog, type AuditEvent } from '../../engine/console/audit.js';
+import { chainHash } from '../../engine/console/audit-chain.js';
 import { ConsoleKeys } from '../../engine/console/keys.js';
 import { deleteKeys, testRedis } from '../support/hub.js';
 
@@ -91,10 +92,30 @@ describe('the audit chain and its anchor', () => {
   });
 
   test('a log from before anchors verifies unanchored, and its first append anchors it at its tail', async () => {
+    await redis.del(keys.audit(), keys.auditAnchor());
+    let prev = '';
+    for (const i of [1, 2, 3]) { // as entries were written then: no anchor, no mark
+      const json = JSON.stringify(event(i));
+      const hash = chainHash(prev, json);
+      await redis.xadd(keys.audit(), '*', 'event', json, 'prev', prev, 'hash', hash);
+      prev = hash;
+    }
+    expect(await audit.verify()).toEqual({ ok: true, count: 3, anchored: false });
+    await audit.append(event(4));
+    expect(await audit.verify()).toEqual({ ok: true, count: 4, anchored: true });
+    expect(await redis.hget(keys.auditAnchor(), 'count')).toBe('4');
+  });
+
+  test('the anchor deleted with the end of the log is reported at the last entry left, and still after an append sets it again', async () => {
+    const all = await entries();
+    await redis.xdel(keys.audit(), all[5][0], all[4][0]);
     await redis.del(keys.auditAnchor());
-    expect(await audit.verify()).toEqual({ ok: true, count: 6, anchored: false });
-    await audit.append(event(7));
-    expect(await audit.verify()).toEqual({ ok: true, count: 7, anchored: true });
-    expect(await redis.hget(keys.auditAnchor(), 'count')).toBe('7');
+    const detail = 'the anchor is gone, though this entry was written under one: entries after it may have been cut off';
+    expect(await audit.verify()).toEqual({ ok: false, count: 4, anchored: false, broken: { id: all[3][0], at: when(all[3][1]), problem: 'removed', detail } });
+    await audit.append({ ...event(7), at: '2026-11-07T10:00:00.000Z' });
+    expect(await audit.verify()).toEqual({
+      ok: false, count: 3, anchored: true,
+      broken: { id: all[3][0], at: when(all[3][1]), problem: 'removed', detail: 'the anchor was deleted after this entry and set again at 2026-11-07T10:00:00.000Z: entries after it may have been cut off' },
+    });
   });
 });

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { notificationSuffix, orderSuffix } from '../../engine/pipeline/notification-worker.js';
+import { replyId } from '../../engine/pipeline/replies.js';
 import { SearchKeys } from '../../engine/search/search-keys.js';
 import { type TestHub, testRedis } from '../support/hub.js';
 import { attendanceXml, client, collect, LA706, NHS, planFile, planRecord, startCpisHub } from '../support/cpis.js';
@@ -67,7 +69,7 @@ describe('the console API on message search and browsing', () => {
   test('finds by NHS number as people type it, masks it, and audits the search', async () => {
     const spaced = `${NHS[0].slice(0, 3)} ${NHS[0].slice(3, 6)}-${NHS[0].slice(6)}`;
     const answer = await viewer.get('/messages', { nhsNumber: spaced });
-    expect(answer.body.items.map((m: Found) => m.id)).toEqual([attendance]);
+    expect(answer.body.items.map((m: Found) => m.id)).toEqual([replyId(attendance, 'FLAG'), attendance]); // the flag response names the child too
     expect(answer.body.nhsNumber).toBe(`*******${NHS[0].slice(-3)}`);
     expect(answer.text).not.toContain(NHS[0]);
     expect(await ids({ nhsNumber: NHS[1] })).toEqual([plan]); // one of a plan file's records
@@ -125,6 +127,16 @@ describe('the console API on message search and browsing', () => {
     expect(rest.next).toBeUndefined();
     const localIds = [box.messages[0], rest.messages[0]].map((m: { id: string }) => m.id);
     expect(localIds).toEqual([...localIds].sort());
+  });
+
+  test("finds the hub's own flag response, notification order and LA notification by the NHS number they name", async () => {
+    const [waiting] = await ids({ localId: 'ATT-WAIT-1', workflow: 'CPIS_ATTENDANCE' }); // sent by the test before, for a child with a plan at LA 706
+    const expected = [plan, waiting, ...['FLAG', orderSuffix(LA706.ods), notificationSuffix(LA706.ods)].map((suffix) => replyId(waiting, suffix))];
+    const found = await until(async () => {
+      const answer = await ids({ nhsNumber: NHS[1], limit: 50 });
+      return answer.length >= expected.length ? answer : undefined;
+    }, 15_000);
+    expect([...found].sort()).toEqual([...expected].sort());
   });
 
   test('prunes with content retention: the expiry sweep trims the index', async () => {

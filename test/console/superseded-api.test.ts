@@ -82,6 +82,11 @@ describe('POST /console/api/nhs-numbers/superseded', () => {
     });
     expect(dms.text).toContain(`id root="${answer.body.notified[1].messageId.slice('INACTIVE_'.length)}"`);
     expect(await inbox('LA708CSC')).toEqual([]);
+    const notices = answer.body.notified.map((n: { messageId: string }) => n.messageId).sort();
+    for (const nhsNumber of [OLD, NEW]) {
+      const found = (await viewer.get('/messages', { nhsNumber, workflow: 'CPIS_ACCESS_NOTIFICATION' })).body.items;
+      expect(found.map((m: { id: string }) => m.id).sort()).toEqual(notices); // staff find the notices by either number
+    }
     // The records stay until the LA re-uploads them.
     expect(await register.lookup(OLD, TODAY)).toHaveLength(3);
   }, 30_000);

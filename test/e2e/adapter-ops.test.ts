@@ -1,4 +1,5 @@
 import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { freePort, type ReadyProcess } from '../../scripts/spawn-ready.js';
 import { adapterSite, drop, startAdapter, type AdapterSettings } from '../support/adapter-process.js';
@@ -32,16 +33,18 @@ interface Watched {
 }
 
 /** An adapter with its ops server on a free port, given through ADAPTER_HEALTH_PORT as a container would. */
-async function watched(kind: 'pas' | 'la', hubUrl: string, change: (c: AdapterSettings) => void): Promise<Watched & { dir: string }> {
+async function watched(
+  kind: 'pas' | 'la', hubUrl: string, change: (c: AdapterSettings) => void, env: Record<string, string> = {},
+): Promise<Watched & { dir: string; port: number }> {
   const port = await freePort();
   const site = adapterSite(kind, hubUrl, (c) => {
     c.mesh.timeout = 1;
     c.ops = { heartbeat: 1 };
     change(c);
   });
-  const adapter = await startAdapter(site, { ADAPTER_HEALTH_PORT: String(port) });
+  const adapter = await startAdapter(site, { ADAPTER_HEALTH_PORT: String(port), ...env });
   running.add(adapter);
-  return { adapter, url: `http://127.0.0.1:${port}`, dir: site.dir };
+  return { adapter, url: `http://127.0.0.1:${port}`, dir: site.dir, port };
 }
 
 interface ReadyAnswer {
@@ -81,7 +84,7 @@ const METRICS = [
 test('a working PAS adapter: live, ready with each check named, and its counters move with a real send and delivery', async () => {
   const { adapter, url, dir } = await watched('pas', hub.url, pasFolders);
   expect(await (await fetch(`${url}/health/live`)).json()).toEqual({ status: 'live' });
-  await waitFor(async () => (await metric(url, 'cpisx_adapter_last_successful_poll_timestamp_seconds'))! > 0, 20_000, () => 'no successful poll');
+  await waitFor(async () => (await ready(url)).status === 200, 20_000, () => 'the hub has not answered a poll');
   const answer = await ready(url);
   expect(answer.status).toBe(200);
   expect(answer.body.status).toBe('ready');
@@ -106,6 +109,20 @@ test('a working PAS adapter: live, ready with each check named, and its counters
   expect(adapter.output()).toContain('"ops server listening"');
 }, 60_000);
 
+test('ADAPTER_HEALTH_HOST opens the ops server to a scraper on another host (as Prometheus in compose); loopback only without it', async () => {
+  const outside = Object.values(networkInterfaces()).flat().find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+  if (!outside) {
+    process.stdout.write('SKIPPED: this machine has no IPv4 address besides loopback\n');
+    return;
+  }
+  const live = (port: number) => fetch(`http://${outside}:${port}/health/live`).then((r) => r.status, (e: Error) => (e.cause as { code?: string })?.code ?? e.message);
+  const opened = await watched('la', hub.url, () => {}, { ADAPTER_HEALTH_HOST: '0.0.0.0' });
+  expect(await live(opened.port)).toBe(200);
+  const loopback = await watched('la', hub.url, () => {});
+  expect(await (await fetch(`${loopback.url}/health/live`)).json()).toEqual({ status: 'live' });
+  expect(await live(loopback.port)).toBe('ECONNREFUSED');
+}, 30_000);
+
 test('idle polls are not logged; a heartbeat at the configured interval counts them', async () => {
   const { adapter } = await watched('la', hub.url, (c) => {
     c.poll = 0.2;
@@ -122,13 +139,16 @@ test('idle polls are not logged; a heartbeat at the configured interval counts t
 
 test('a hub that never answers: not ready, naming the hub, and a dropped file shows as waiting', async () => {
   const dead = `http://127.0.0.1:${await freePort()}`;
+  const starting = Math.floor(Date.now() / 1000);
   const { url, dir } = await watched('pas', dead, pasFolders);
   const answer = await ready(url);
   expect(answer.status).toBe(503);
   expect(answer.body.status).toBe('not ready');
   expect(failing(answer)).toEqual([{ check: 'hub', ok: false, reason: 'the hub has not answered since the adapter started' }]);
   expect(await metric(url, 'cpisx_adapter_ready')).toBe(0);
-  expect(await metric(url, 'cpisx_adapter_last_successful_poll_timestamp_seconds')).toBe(0);
+  // Never polled: since the process started (so the alert reads minutes, not decades).
+  expect(await metric(url, 'cpisx_adapter_last_successful_poll_timestamp_seconds')).toBeGreaterThanOrEqual(starting);
+  expect(await metric(url, 'cpisx_adapter_last_successful_poll_timestamp_seconds')).toBeLessThanOrEqual(Date.now() / 1000);
 
   writeFileSync(join(dir, 'attendances', 'waiting.xml'), attendanceXml(NHS[1], 'OPS-2'));
   await waitFor(async () => (await metric(url, 'cpisx_adapter_retries_total'))! > 0, 20_000, () => 'no retry counted');

@@ -1,18 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { MeshClient } from '../../adapters/mesh-client/index.js';
 import { AuditLog } from '../../engine/console/audit.js';
 import { ConsoleKeys } from '../../engine/console/keys.js';
 import { watchRedisPersistence } from '../../engine/metrics/redis-persistence.js';
 import { SAMPLE_CONFIG, startCpisHub } from '../support/cpis.js';
-import { REDIS_URL, startTestHub, type TestHub } from '../support/hub.js';
+import { deleteKeys, REDIS_URL, startTestHub, type TestHub } from '../support/hub.js';
+import { spawnHub } from '../support/hub-process.js';
 import { sample, scrape, scrapeUntil } from '../support/scrape.js';
-import { until } from '../support/wait.js';
+import { sleep, until } from '../support/wait.js';
 
 /** A Redis of the test's own on a Unix socket, so changing its persistence touches no one else's. */
 async function privateRedis(): Promise<{ redis: Redis; stop(): Promise<void> }> {
@@ -121,6 +123,24 @@ describe('cpisx_audit_chain_intact', () => {
     }
   });
 
+  test('is 0 once the anchor is deleted with the end of the log (CpisAuditChainBroken fires)', async () => {
+    const keys = new ConsoleKeys(hub.keyPrefix);
+    const redis = new Redis(REDIS_URL);
+    try {
+      await redis.del(keys.audit(), keys.auditAnchor()); // a fresh log, after the test before broke it
+      const audit = new AuditLog(redis, keys);
+      for (const user of ['viewer', 'operator']) {
+        await audit.append({ at: new Date().toISOString(), user, ip: '127.0.0.1', action: 'login', messageIds: [], outcome: 'ok' });
+      }
+      await scrapeUntil(hub, (t) => sample(t, 'cpisx_audit_chain_intact') === 1);
+      const [[last]] = await redis.xrevrange(keys.audit(), '+', '-', 'COUNT', 1);
+      await redis.multi().xdel(keys.audit(), last).del(keys.auditAnchor()).exec();
+      await scrapeUntil(hub, (t) => sample(t, 'cpisx_audit_chain_intact') === 0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   test('a hub without a console has no audit chain gauges', async () => {
     const bare = await startTestHub({ console: undefined });
     try {
@@ -131,4 +151,29 @@ describe('cpisx_audit_chain_intact', () => {
       await bare.stop();
     }
   });
+});
+
+describe('the audit chain check across hub processes', () => {
+  test('two processes walk the chain once per interval between them, and both report the result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpisx-audit-check-'));
+    const config = parseYaml(readFileSync(SAMPLE_CONFIG, 'utf8')) as { console: Record<string, unknown> };
+    config.console.auditCheckEvery = '1s';
+    writeFileSync(join(dir, 'hub.yaml'), stringifyYaml(config));
+    const hub = await spawnHub(join(dir, 'hub.yaml'), { HUB_PROCESSES: '2', HOST: '127.0.0.1', REDIS_KEY_PREFIX: `test:audit-check:${randomUUID().slice(0, 8)}:` });
+    try {
+      const walked = () => hub.output().split('\n').filter((line) => line.includes('"audit chain walked"')).length;
+      const [started, before] = [Date.now(), walked()];
+      await sleep(5000);
+      const walks = walked() - before;
+      const intervals = (Date.now() - started) / 1000;
+      // One walk per interval (the lock lasts 0.9 of it), where each process walking would make two.
+      expect(walks).toBeGreaterThanOrEqual(2);
+      expect(walks).toBeLessThanOrEqual(Math.ceil(intervals / 0.9) + 1);
+      // Each scrape reaches one of the two processes; each reports the shared check.
+      for (let i = 0; i < 6; i++) expect(sample((await scrape(hub)).text, 'cpisx_audit_chain_intact')).toBe(1);
+    } finally {
+      await hub.stop();
+      await deleteKeys('test:audit-check:*');
+    }
+  }, 60_000);
 });

@@ -11,6 +11,8 @@ import { freePort, spawnReady } from '../../scripts/spawn-ready.js';
 import { collect, NHS } from '../support/cpis.js';
 import { deleteKeys, REDIS_URL } from '../support/hub.js';
 
+/** The container health check, under dist/. */
+const HEALTHCHECK = 'adapters/ops/healthcheck.js';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; dependencies: Record<string, string>; scripts: Record<string, string> };
 
 function jsFiles(dir: string): string[] {
@@ -71,6 +73,9 @@ describe('the build, run as the image runs it', () => {
     try {
       const ready = await fetch(`${url}/health/ready`);
       expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
+      // The image's health check, compiled, finds where the hub serves from the hub's own settings.
+      const check = spawnSync(process.execPath, [join(dist, HEALTHCHECK), String(hub.child.pid)], { cwd: app, encoding: 'utf8' });
+      expect([check.status, check.stdout]).toEqual([0, `ready: ${url}/health/ready\n`]);
       expect((await fetch(`${url}/console/static/app.js`)).status).toBe(200);
 
       // Sending runs the mailbox's Lua scripts; the flag needs the XSDs and the register's scripts.
@@ -103,7 +108,7 @@ describe('the image', () => {
     expect(instructions('USER')).toEqual(['USER node']);
     // The image runs what npm run start:prod runs, node flags included (the benchmark measures that).
     expect(instructions('CMD')).toEqual([`CMD ${JSON.stringify(pkg.scripts['start:prod'].split(' '))}`.replace(/","/g, '", "')]);
-    expect(runtime).toMatch(/^HEALTHCHECK [^]*\/health\/ready/m);
+    expect(runtime).toMatch(new RegExp(`^HEALTHCHECK [^]*CMD \\["node", "/app/dist/${HEALTHCHECK}"\\]$`, 'm'));
   });
 
   test('holds no configuration: it is mounted', () => {
@@ -122,16 +127,25 @@ describe('docker-compose.yml', () => {
     expect(ports.filter((port) => !port.startsWith('127.0.0.1:'))).toEqual([]);
   });
 
-  test('mounts ./config read-only into the hub and the adapters, which run dist/ and are health-checked on their own port', () => {
+  test('mounts ./config read-only into the hub and the adapters, which run dist/ and are health-checked by the image program', () => {
     expect(built.map(([name]) => name).sort()).toEqual(['hub', 'la-adapter', 'pas-adapter']);
     for (const [name, service] of built) {
       expect([name, service.volumes]).toEqual([name, expect.arrayContaining(['./config:/app/config:ro'])]);
-      expect([name, service.healthcheck?.test.join(' ')]).toEqual([name, expect.stringContaining('/health/ready')]);
+      // The image's program, which finds each one's port and scheme itself (test/startup/healthcheck.test.ts).
+      expect([name, service.healthcheck?.test]).toEqual([name, ['CMD', 'node', `/app/dist/${HEALTHCHECK}`]]);
     }
     for (const [name, service] of built.filter(([n]) => n !== 'hub')) {
       expect([name, service.command?.[1]]).toEqual([name, '/app/dist/adapters/cli/cpisx.js']);
-      const port = service.environment?.ADAPTER_HEALTH_PORT;
-      expect([name, service.healthcheck?.test.join(' ')]).toEqual([name, expect.stringContaining(`http://127.0.0.1:${port}/health/ready`)]);
     }
+  });
+
+  test('the adapters listen for a Prometheus on the compose network, publish nothing, and are the example scrape targets', () => {
+    const adapters = built.filter(([n]) => n !== 'hub');
+    for (const [name, service] of adapters) {
+      expect([name, service.environment?.ADAPTER_HEALTH_HOST, service.ports]).toEqual([name, '0.0.0.0', undefined]);
+    }
+    const scrape = parseYaml(readFileSync('ops/prometheus/prometheus.yml', 'utf8')) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
+    const targets = scrape.scrape_configs.find((job) => job.job_name === 'cpis-adapter')!.static_configs.flatMap((c) => c.targets);
+    expect(targets.sort()).toEqual(adapters.map(([name, service]) => `${name}:${service.environment?.ADAPTER_HEALTH_PORT}`).sort());
   });
 });
