@@ -270,12 +270,18 @@ describe('AMQP sink across a RabbitMQ restart', () => {
   test('fails fast while the broker is stopped, reconnects by itself after its restart', async () => {
     const rabbit = await startPrivateRabbit();
     const sink = amqpSink({ url: rabbit.url, exchange: 'cpis', declareExchange: { type: 'direct' } });
+    const opened: ChannelModel[] = [];
     const admin = async () => {
       const connection = await amqp.connect(rabbit.url);
+      // A connection left open past the broker's teardown would raise heartbeat errors in later tests of this process.
+      connection.on('error', () => undefined);
+      opened.push(connection);
       return { connection, channel: await connection.createChannel() };
     };
     try {
       const setup = await admin();
+      // Declared here as the sink declares it: the sink connects in the background and may not have yet.
+      await setup.channel.assertExchange('cpis', 'direct', { durable: true });
       await setup.channel.assertQueue('la-706', { durable: true });
       await setup.channel.bindQueue('la-706', 'cpis', 'CPIS_ACCESS_NOTIFICATION');
       await setup.connection.close();
@@ -292,6 +298,7 @@ describe('AMQP sink across a RabbitMQ restart', () => {
       expect(ids).toEqual(['R1', 'R2']);
       await check.connection.close();
     } finally {
+      await Promise.all(opened.map((connection) => connection.close().catch(() => undefined)));
       await sink.close();
       await rabbit.teardown();
     }
