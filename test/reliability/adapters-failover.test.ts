@@ -6,6 +6,7 @@ import { attendanceXml } from '../support/cpis.js';
 import { spawnHub, type HubProcess } from '../support/hub-process.js';
 import { GROUP_NAME, startSentinelGroup, type SentinelGroup } from '../support/sentinel-group.js';
 import { loadPlans, nhsNumbers, sampleConfigWith, sleep, waitFor } from '../support/worker-processes.js';
+import { complaints } from '../support/failover-run.js';
 
 /*
  * The adapters, not a test's own MESH client, through a Redis failover: a PAS drops
@@ -43,7 +44,12 @@ test('PAS and LA adapters ride through a Sentinel failover: each attendance answ
     if (i === ATTENDANCES / 3) killed = await group.killMaster();
     await sleep(100);
   }
-  const describe = () => `responses ${xmlFiles(responses).length}, notifications ${xmlFiles(notifications).length}, waiting ${xmlFiles(dropFolder).length}`;
+  // On a timeout the CI output is all there is: the hub's and the PAS adapter's most frequent complaints go with it.
+  const describe = async () => `responses ${xmlFiles(responses).length}, notifications ${xmlFiles(notifications).length}, waiting ${xmlFiles(dropFolder).length}`
+    + `\nthe hub's warnings and errors:\n  ${complaints(hub!.output()).join('\n  ')}`
+    + `\nthe PAS adapter's:\n  ${complaints(adapters[0].output()).join('\n  ')}`
+    + `\nthe Sentinel group:\n  ${await group!.describe()}`
+    + `\nthe hub's /health/ready: ${await fetch(`${hub!.url}/health/ready`).then((r) => r.text(), (err: Error) => err.message)}`;
   await waitFor(async () => xmlFiles(responses).length >= ATTENDANCES && xmlFiles(notifications).length >= ATTENDANCES, 120_000, describe, 500);
   await sleep(2000); // a duplicate would arrive after the last original
 

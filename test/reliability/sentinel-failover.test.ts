@@ -25,6 +25,7 @@ async function sentinelRun(replicaAcks: number) {
     section: { sentinels: { nodes: group.sentinels, name: GROUP_NAME } },
     killMaster: group.killMaster,
     masterPort: group.masterPort,
+    describe: group.describe,
   };
   return failoverRun(redis, replicaAcks, (started) => { hub = started; });
 }

@@ -40,6 +40,8 @@ export interface FailingRedis {
   killMaster(): Promise<number>;
   /** The port of the master that serves it now. */
   masterPort(): Promise<number>;
+  /** What its servers say at the end of the run, printed with it. */
+  describe?(): Promise<string>;
 }
 
 export interface Tally {
@@ -65,6 +67,8 @@ export interface Run {
   hubComplaints: string[];
   /** Lines of the hub's output that are not JSON log lines (a stack trace printed by a library). */
   unstructured: string[];
+  /** The Redis servers' own account at the end (FailingRedis.describe), or ''. */
+  redisState: string;
   killedPort: number;
   masterPort: number;
   seconds: number;
@@ -130,6 +134,7 @@ export async function failoverRun(redis: FailingRedis, replicaAcks: number, star
     hubLog,
     hubComplaints: complaints(hub.output()),
     unstructured: hub.output().split('\n').filter((line) => line.trim() && !isJson(line)),
+    redisState: (await redis.describe?.()) ?? '',
     killedPort,
     masterPort: await redis.masterPort(),
     seconds: (Date.now() - startedAt) / 1000,
@@ -261,13 +266,13 @@ function isJson(line: string): boolean {
 }
 
 /** The hub's warn and error lines, counted by message and reason, most frequent first (job ids cut off). */
-function complaints(output: string, top = 8): string[] {
+export function complaints(output: string, top = 8): string[] {
   const counts = new Map<string, number>();
   for (const line of output.split('\n')) {
-    let entry: { level?: string; message?: string; reason?: string; error?: string };
+    let entry: { level?: string; message?: string; reason?: string; error?: string; code?: string };
     try { entry = JSON.parse(line); } catch { continue; }
     if (entry.level !== 'warn' && entry.level !== 'error') continue;
-    const key = `${entry.message}: ${String(entry.reason ?? entry.error ?? '').replace(/job \S+/, 'job …').slice(0, 90)}`;
+    const key = `${entry.message}: ${String(entry.reason ?? entry.error ?? entry.code ?? '').replace(/job \S+/, 'job …').slice(0, 90)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, n]) => `${n}× ${key}`);
@@ -296,5 +301,6 @@ export function describeRun(run: Run): string {
     + `${t.lostIds.length ? `attendances lost: ${t.lostIds.join(' ')}; ` : ''}`
     + `${run.hubInboxLeft} left in the hub's inbox; master ${run.killedPort} killed, ${run.masterPort} promoted; not ready for ${run.readiness.filter((r) => !r).length} probes (100 ms apart); `
     + `sends refused ${JSON.stringify(run.refusedSends)}; ${run.seconds.toFixed(1)} s; hub log ${run.hubLog}\n`
-    + `the hub's warnings and errors:\n  ${run.hubComplaints.join('\n  ')}`;
+    + `the hub's warnings and errors:\n  ${run.hubComplaints.join('\n  ')}`
+    + (run.redisState ? `\nRedis at the end:\n  ${run.redisState}` : '');
 }

@@ -15,6 +15,8 @@ export interface SentinelGroup {
   masterPort(): Promise<number>;
   /** SIGKILLs the current master; resolves with its port once it has exited. */
   killMaster(): Promise<number>;
+  /** What each sentinel and each live server says now, for a run that stalled. */
+  describe(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -64,10 +66,25 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
         await kill(children.get(port)!);
         return port;
       },
+      describe: async () => describeGroup([master, ...replicas], sentinels, children),
       stop: async () => stopAll(children, dir),
     };
   } catch (err) {
     await stopAll(children, dir);
     throw err;
   }
+}
+
+/** Each sentinel's master and failover state, and each live server's role and replication link. */
+async function describeGroup(dataPorts: number[], sentinelPorts: number[], children: Map<number, ChildProcess>): Promise<string> {
+  const ask = (port: number, name: string, ...args: string[]) => command(port, name, ...args).catch((err: Error) => `(${err.message})`);
+  const pick = (info: unknown, fields: string[]) => String(info).split('\r\n').filter((line) => fields.some((f) => line.startsWith(`${f}:`))).join(' ');
+  const sentinels = await Promise.all(sentinelPorts.map(async (port) => {
+    const reply = await ask(port, 'SENTINEL', 'MASTER', GROUP_NAME);
+    const fields = Array.isArray(reply) ? Object.fromEntries(reply.reduce<string[][]>((pairs, v, i) => (i % 2 ? pairs : [...pairs, [v, reply[i + 1]]]), [])) : {};
+    return `sentinel ${port}: master ${fields.port ?? reply} flags ${fields.flags} failover-state ${fields['failover-state'] ?? '-'} replicas ${fields['num-slaves']}`;
+  }));
+  const servers = await Promise.all(dataPorts.filter((port) => children.get(port)?.exitCode === null && children.get(port)?.signalCode === null).map(async (port) =>
+    `server ${port}: ${pick(await ask(port, 'INFO', 'replication'), ['role', 'connected_slaves', 'master_port', 'master_link_status', 'master_repl_offset'])}`));
+  return [...sentinels, ...servers].join('\n  ');
 }
