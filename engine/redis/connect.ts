@@ -35,7 +35,13 @@ export function connectRedis(settings: RedisSettings, purpose: RedisPurpose = 'c
       ...options, sentinels: topology.sentinels, name: topology.name,
       // The sentinels are asked over TLS too when the data nodes are (Redis's tls-port serves both).
       sentinelPassword: topology.sentinelPassword, enableTLSForSentinelMode: options.tls !== undefined, sentinelTLS: options.tls,
-      failoverDetector: true,
+      // Not ioredis's failover detector: its +switch-master handler disconnects the connector, and when that lands
+      // while the client is already reconnecting (the master died first), the connect in progress fails and
+      // ioredis ends the connection for good ("Connection is closed." on every command, no reconnect). Seen in CI
+      // and under load (test/reliability/adapters-failover.test.ts): a hub that accepted sends but never queued them.
+      // Without it the client learns of a failover as Redis tells every client: the dead master's connections drop,
+      // and Sentinel closes the clients of a master it demotes (CLIENT KILL), so the client asks the sentinels again.
+      failoverDetector: false,
     });
   }
   return new Cluster(topology.nodes, {
