@@ -26,8 +26,9 @@ const INBOXES = ['RR8PAS', 'LA706CSC', 'LA708CSC'] as const;
 /** Long enough for every retry to end after a failover; short enough to keep the run within its timeout. */
 const SETTLE_LIMIT_MS = 60_000;
 /**
- * Sends stop after this: without replicaAcks a failover has twice left the hub refusing
- * sends for minutes (not explained yet); what was never accepted is reported, not waited for.
+ * Sends stop after this, so a hub that stalls (as one did when ioredis's failover detector
+ * ended its connection for good) fails the run in bounded time; what was never accepted is
+ * reported, not waited for.
  */
 const STREAM_LIMIT_MS = 90_000;
 
